@@ -1,11 +1,59 @@
 // The only composition root: builds the services, registers commands and views, and hands every
 // disposable to the extension context.
 import * as vscode from 'vscode';
+import { CodegenClient } from './api/client';
+import { RateGovernor } from './api/rateGovernor';
+import { Session } from './auth/session';
+import { TokenStore } from './auth/tokenStore';
+import { registerAuthCommands } from './commands/authCommands';
+import { Settings } from './config/settings';
+import type { TestHooks } from './testHooks';
+import { ContextKeys } from './ui/contextKeys';
+import { SwappableInteraction, VsCodeInteraction } from './ui/interaction';
+import { LogRecorder, teeLog } from './util/log';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Codegen', { log: true });
-  context.subscriptions.push(log);
-  log.info(`Codegen ${String(context.extension.packageJSON.version)} activated`);
+export interface CodegenExtensionExports {
+  /** Present only in the project's in-host tests (CODEGEN_TEST_MODE=1). */
+  testing?: TestHooks;
+}
+
+export function activate(context: vscode.ExtensionContext): CodegenExtensionExports {
+  const testMode = process.env.CODEGEN_TEST_MODE === '1';
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const channel = vscode.window.createOutputChannel('Codegen', { log: true });
+  context.subscriptions.push(channel);
+  const recorder = testMode ? new LogRecorder() : undefined;
+  const log = teeLog(channel, () => channel.show(true), recorder);
+
+  const settings = new Settings();
+  const tokens = new TokenStore(context.secrets);
+  const contextKeys = new ContextKeys();
+  const interaction = new SwappableInteraction(new VsCodeInteraction());
+  // One governor per window keeps every client of this window within the documented limits.
+  const governor = new RateGovernor();
+  const session = new Session(
+    tokens,
+    settings,
+    (baseUrl, getToken) => new CodegenClient({ baseUrl, getToken, governor, logger: log, userAgent: `codegen-vscode/${version}` }),
+    interaction,
+    log,
+    contextKeys,
+  );
+  context.subscriptions.push(settings, tokens, session, governor);
+  context.subscriptions.push(...registerAuthCommands(session, settings, interaction, log));
+  void session.initialize();
+
+  log.info(`Codegen ${version} activated`);
+  if (!testMode) return {};
+  return {
+    testing: {
+      interaction,
+      contextKeys,
+      logText: () => recorder?.text ?? '',
+      hasToken: async () => (await tokens.get()) !== undefined,
+      session,
+    },
+  };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Every test at every level, against the Codegen API simulator:
+#   static checks (typecheck, lint) -> unit (mocha, Node) -> in-host (mocha inside a real VS Code,
+#   code-server's extension host) -> end-to-end (the packaged .vsix in code-server, driven in Chromium).
+# Installs what is missing first (Debian packages, Node 24 + code-server cached outside the clone).
+# Ends with one line "N passed, N failed" counting every level; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/harness/tools.sh
+mkdir -p test-results
+rm -f test-results/{unit,inhost,e2e,static}.json
+
+status=0
+step() { echo; echo "=== $* ==="; }
+count() { node -e 'try{const r=require(process.argv[1]);console.log((r.passes|0)+" "+(r.failures|0))}catch{console.log("0 1")}' "$PWD/$1"; }
+
+step "tools"
+ensure_system_packages || { echo "could not install Debian packages"; status=1; }
+ensure_code_server || { echo "could not install code-server"; status=1; }
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+step "build"
+npm run --silent build && npm run --silent compile-tests || status=1
+
+step "static checks: typecheck and lint"
+static_pass=0; static_fail=0
+if npm run --silent typecheck; then static_pass=$((static_pass+1)); else static_fail=$((static_fail+1)); fi
+if npm run --silent lint; then static_pass=$((static_pass+1)); else static_fail=$((static_fail+1)); fi
+
+step "unit tests (mocha, plain Node, simulator on 127.0.0.1)"
+MOCHA_RESULT_FILE=test-results/unit.json npx mocha --reporter scripts/harness/count-reporter.js || status=1
+
+step "in-host integration tests (mocha inside code-server's extension host)"
+node scripts/harness/run-inhost.mjs || status=1
+
+step "package"
+npm run --silent package || status=1
+vsix=$(ls -t codegen-vscode-*.vsix 2>/dev/null | head -1)
+
+step "end-to-end scenarios (installed .vsix in code-server, Chromium)"
+node test/e2e/run.mjs "${vsix:-missing.vsix}" || status=1
+
+read up uf <<<"$(count test-results/unit.json)"
+read ip if_ <<<"$(count test-results/inhost.json)"
+read ep ef <<<"$(count test-results/e2e.json)"
+passed=$((static_pass + up + ip + ep)); failed=$((static_fail + uf + if_ + ef))
+echo
+echo "static: $static_pass passed, $static_fail failed | unit: $up passed, $uf failed | in-host: $ip passed, $if_ failed | e2e: $ep passed, $ef failed"
+[ "$failed" -gt 0 ] && status=1
+echo "$passed passed, $failed failed"
+exit $status

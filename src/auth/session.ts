@@ -1,0 +1,195 @@
+// The signed-in session: which token (in SecretStorage), which user, which organization, and the API
+// every feature calls through. A 401 from any call leads to one prompt for a new token, not one per
+// failed request.
+import * as vscode from 'vscode';
+import type { CodegenApi, User } from '../api/types';
+import { CodegenApiError, isApiError } from '../api/errors';
+import type { Settings } from '../config/settings';
+import type { Interaction } from '../ui/interaction';
+import type { Log } from '../util/log';
+import type { TokenStore } from './tokenStore';
+import type { ContextKeys } from '../ui/contextKeys';
+
+export const TOKEN_PAGE_URL = 'https://codegen.com/token';
+
+/** Builds a client for a base URL and token source; the composition root decides how. */
+export type ApiFactory = (baseUrl: string, getToken: () => Promise<string | undefined>) => CodegenApi;
+
+export interface SessionState {
+  signedIn: boolean;
+  user?: User;
+  organizationId?: number;
+  /** Why the API cannot be used at all (an invalid base URL setting). */
+  configurationError?: string;
+}
+
+export class Session implements vscode.Disposable {
+  private readonly stateEmitter = new vscode.EventEmitter<SessionState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private client: { baseUrl: string; api: CodegenApi } | undefined;
+  private signedIn = false;
+  private user: { forToken: string; value: Promise<User> } | undefined;
+  /** The token a 401 prompt was already shown for: one prompt per bad token. */
+  private promptedForToken: string | undefined;
+  private unauthorizedPrompt: Promise<void> | undefined;
+
+  /** The API every feature uses: delegates to the current client and watches for 401s. */
+  readonly api: CodegenApi;
+
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly settings: Settings,
+    private readonly createApi: ApiFactory,
+    private readonly interaction: Interaction,
+    private readonly log: Log,
+    private readonly contextKeys: ContextKeys,
+  ) {
+    this.api = createGateway(() => this.currentApi(), (error) => this.onCallFailed(error));
+    this.subscriptions.push(
+      tokens.onDidChange(() => void this.refreshSignedIn()),
+      settings.onDidChange((event) => {
+        if (event.affectsConfiguration('codegen.apiBaseUrl')) {
+          this.client = undefined;
+          this.user = undefined;
+        }
+        if (event.affectsConfiguration('codegen.apiBaseUrl') || event.affectsConfiguration('codegen.organizationId')) this.publish();
+      }),
+    );
+  }
+
+  /** Reads the token once at start-up; no request is made until a feature needs one. */
+  async initialize(): Promise<void> {
+    await this.refreshSignedIn();
+  }
+
+  get state(): SessionState {
+    const baseUrl = this.settings.apiBaseUrl;
+    return {
+      signedIn: this.signedIn,
+      organizationId: this.settings.organizationId,
+      configurationError: baseUrl.ok ? undefined : baseUrl.reason,
+    };
+  }
+
+  get isSignedIn(): boolean {
+    return this.signedIn;
+  }
+
+  /** The signed-in user, fetched once per token. */
+  async currentUser(): Promise<User> {
+    const token = await this.tokens.get();
+    if (!token) throw new CodegenApiError('unauthorized', 'You are not signed in to Codegen. Run "Codegen: Set API token".', { status: 401 });
+    if (this.user?.forToken !== token) {
+      const value = this.api.getCurrentUser();
+      this.user = { forToken: token, value };
+      value.catch(() => {
+        if (this.user?.value === value) this.user = undefined;
+      });
+    }
+    return this.user.value;
+  }
+
+  /** Checks a token against GET /v1/users/me without storing it. */
+  async verifyToken(token: string): Promise<User> {
+    const baseUrl = this.requireBaseUrl();
+    return this.createApi(baseUrl, () => Promise.resolve(token)).getCurrentUser();
+  }
+
+  async storeToken(token: string, verifiedUser?: User): Promise<void> {
+    await this.tokens.set(token);
+    this.promptedForToken = undefined;
+    if (verifiedUser) this.user = { forToken: token.trim(), value: Promise.resolve(verifiedUser) };
+    await this.refreshSignedIn();
+  }
+
+  async signOut(): Promise<void> {
+    await this.tokens.delete();
+    this.user = undefined;
+    await this.refreshSignedIn();
+  }
+
+  private async refreshSignedIn(): Promise<void> {
+    const token = await this.tokens.get();
+    this.signedIn = token !== undefined;
+    if (!token) this.user = undefined;
+    this.publish();
+  }
+
+  private publish(): void {
+    const state = this.state;
+    this.contextKeys.set('codegen.signedIn', state.signedIn);
+    this.contextKeys.set('codegen.organizationSelected', state.organizationId !== undefined);
+    this.contextKeys.set('codegen.configurationError', state.configurationError !== undefined);
+    this.stateEmitter.fire(state);
+  }
+
+  private requireBaseUrl(): string {
+    const check = this.settings.apiBaseUrl;
+    if (!check.ok) throw new SettingsError(check.reason);
+    return check.url;
+  }
+
+  private currentApi(): CodegenApi {
+    const baseUrl = this.requireBaseUrl();
+    if (this.client?.baseUrl !== baseUrl) {
+      this.client = { baseUrl, api: this.createApi(baseUrl, () => this.tokens.get()) };
+    }
+    return this.client.api;
+  }
+
+  private onCallFailed(error: unknown): void {
+    if (isApiError(error, 'unauthorized')) void this.promptForNewToken();
+  }
+
+  private async promptForNewToken(): Promise<void> {
+    const token = await this.tokens.get();
+    if (this.unauthorizedPrompt || (token !== undefined && this.promptedForToken === token)) return;
+    this.promptedForToken = token;
+    this.log.warn('The Codegen API answered 401: asking for a new token.');
+    this.unauthorizedPrompt = (async () => {
+      const message = token
+        ? 'Codegen rejected your API token (401): it may have been revoked. Set a new token to continue.'
+        : 'You are not signed in to Codegen. Set an API token to continue.';
+      const choice = await this.interaction.showMessage({ severity: 'error', message, actions: ['Set API token'] });
+      if (choice === 'Set API token') await vscode.commands.executeCommand('codegen.setToken');
+    })().finally(() => {
+      this.unauthorizedPrompt = undefined;
+    });
+    await this.unauthorizedPrompt;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.stateEmitter.dispose();
+  }
+}
+
+/** The settings make the API unusable (for example an http: base URL for a remote host). */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+function createGateway(current: () => CodegenApi, onError: (error: unknown) => void): CodegenApi {
+  const call = async <T>(invoke: (api: CodegenApi) => Promise<T>): Promise<T> => {
+    try {
+      return await invoke(current());
+    } catch (error) {
+      onError(error);
+      throw error;
+    }
+  };
+  return {
+    getCurrentUser: (o) => call((a) => a.getCurrentUser(o)),
+    listOrganizations: (q, o) => call((a) => a.listOrganizations(q, o)),
+    listRepositories: (org, q, o) => call((a) => a.listRepositories(org, q, o)),
+    createRun: (org, input, o) => call((a) => a.createRun(org, input, o)),
+    getRun: (org, id, o) => call((a) => a.getRun(org, id, o)),
+    listRuns: (org, q, o) => call((a) => a.listRuns(org, q, o)),
+    resumeRun: (org, input, o) => call((a) => a.resumeRun(org, input, o)),
+    banChecks: (org, id, o) => call((a) => a.banChecks(org, id, o)),
+    unbanChecks: (org, id, o) => call((a) => a.unbanChecks(org, id, o)),
+    removeFromPr: (org, id, o) => call((a) => a.removeFromPr(org, id, o)),
+    getRunLogs: (org, id, q, o) => call((a) => a.getRunLogs(org, id, q, o)),
+  };
+}

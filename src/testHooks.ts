@@ -1,0 +1,19 @@
+// What in-host tests may reach inside the running extension. Returned from activate() only when the
+// extension host runs with CODEGEN_TEST_MODE=1 (the project's in-host harness sets it).
+import type { CodegenApi, User } from './api/types';
+import type { SessionState } from './auth/session';
+import type { Interaction } from './ui/interaction';
+
+export interface TestHooks {
+  interaction: { swap(next: Interaction): Interaction };
+  contextKeys: { get(key: string): unknown };
+  /** Everything written to the Codegen log channel in this session, at every level. */
+  logText(): string;
+  hasToken(): Promise<boolean>;
+  session: {
+    readonly state: SessionState;
+    readonly api: CodegenApi;
+    storeToken(token: string, verifiedUser?: User): Promise<void>;
+    signOut(): Promise<void>;
+  };
+}

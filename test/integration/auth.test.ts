@@ -1,0 +1,126 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { CodegenSimulator } from '../simulator/simulator';
+import { hooks, script, setSetting, startSimulatorFor, type ScriptedInteraction } from './helpers';
+
+describe('Sign-in and settings (against the simulator)', () => {
+  let sim: CodegenSimulator;
+  let ui: ScriptedInteraction;
+  let restore: () => void;
+
+  beforeEach(async () => {
+    sim = await startSimulatorFor({ signIn: false, organizationId: null });
+    ({ ui, restore } = await script());
+  });
+
+  afterEach(async () => {
+    restore();
+    await setSetting('apiBaseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await sim.stop();
+  });
+
+  it('Set API token: a valid token is verified, stored, and signs in (one org picked without asking)', async () => {
+    const h = await hooks();
+    assert.strictEqual(h.contextKeys.get('codegen.signedIn'), false);
+    ui.inputAnswers.push('other-token');
+    const result = await vscode.commands.executeCommand<boolean>('codegen.setToken');
+    assert.strictEqual(result, true);
+    assert.strictEqual(await h.hasToken(), true);
+    assert.strictEqual(h.contextKeys.get('codegen.signedIn'), true);
+    assert.strictEqual(ui.inputs[0]?.password, true, 'the token box must be a password box');
+    assert.ok(ui.messagesMatching(/Signed in to Codegen as Other Developer/).length === 1, JSON.stringify(ui.messages));
+    // other-token's user belongs to exactly one organization: chosen without a picker.
+    assert.strictEqual(ui.picks.length, 0);
+    assert.strictEqual(vscode.workspace.getConfiguration('codegen').get('organizationId'), 1);
+    assert.strictEqual(h.contextKeys.get('codegen.organizationSelected'), true);
+    assert.strictEqual(sim.countRequests({ method: 'GET', path: '/v1/users/me' }), 1);
+  });
+
+  it('Set API token: an invalid token is not stored and the error says so', async () => {
+    const h = await hooks();
+    ui.inputAnswers.push('not-a-valid-token');
+    const result = await vscode.commands.executeCommand<boolean>('codegen.setToken');
+    assert.strictEqual(result, false);
+    assert.strictEqual(await h.hasToken(), false);
+    assert.strictEqual(h.contextKeys.get('codegen.signedIn'), false);
+    assert.strictEqual(ui.messagesMatching(/rejected that API token.*not saved/).length, 1, JSON.stringify(ui.messages));
+  });
+
+  it('Set API token: when the service cannot be reached, the user may save it unverified', async () => {
+    const h = await hooks();
+    sim.injectFault({ kind: 'drop', path: '/v1/users/me', times: -1 });
+    ui.inputAnswers.push('test-token');
+    ui.messageAnswer = (m) => (m.modal ? 'Save without verifying' : undefined);
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>('codegen.setToken'), true);
+    assert.strictEqual(await h.hasToken(), true);
+    assert.strictEqual(ui.messagesMatching(/not verified/).length, 1, JSON.stringify(ui.messages));
+  });
+
+  it('Sign out deletes the token', async () => {
+    const h = await hooks();
+    await h.session.storeToken('test-token');
+    assert.strictEqual(await h.hasToken(), true);
+    await vscode.commands.executeCommand('codegen.signOut');
+    assert.strictEqual(await h.hasToken(), false);
+    assert.strictEqual(h.contextKeys.get('codegen.signedIn'), false);
+  });
+
+  it('Select organization offers a pick when there are several, and stores the choice', async () => {
+    const h = await hooks();
+    await h.session.storeToken('test-token');
+    ui.pickAnswers.push((labels) => labels.indexOf('Globex'));
+    const chosen = await vscode.commands.executeCommand<number>('codegen.selectOrganization');
+    assert.strictEqual(chosen, 2);
+    assert.deepStrictEqual(ui.picks[0]?.labels, ['Acme', 'Globex']);
+    assert.strictEqual(vscode.workspace.getConfiguration('codegen').get('organizationId'), 2);
+  });
+
+  it('a 401 from many calls at once leads to exactly one prompt', async () => {
+    const h = await hooks();
+    await h.session.storeToken('revoked-token');
+    const calls = Array.from({ length: 5 }, () => h.session.api.listRuns(1, { limit: 10 }).then(() => 'ok', (e: Error) => e.name));
+    const outcomes = await Promise.all(calls);
+    assert.deepStrictEqual(outcomes, Array(5).fill('CodegenApiError'));
+    await h.session.api.getCurrentUser().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.strictEqual(ui.messagesMatching(/rejected your API token \(401\)/).length, 1, JSON.stringify(ui.messages));
+  });
+
+  it('a workspace-level codegen.apiBaseUrl has no effect', async () => {
+    const h = await hooks();
+    await h.session.storeToken('test-token');
+    await setSetting('apiBaseUrl', 'https://attacker.example', vscode.ConfigurationTarget.Workspace);
+    const user = await h.session.api.getCurrentUser();
+    assert.strictEqual(user.id, 7, 'the call must still go to the user-level URL (the simulator)');
+    assert.strictEqual(sim.countRequests({ path: '/v1/users/me' }), 1);
+  });
+
+  it('a non-loopback http: base URL is refused before any request', async () => {
+    const h = await hooks();
+    await h.session.storeToken('test-token');
+    await setSetting('apiBaseUrl', 'http://api.codegen.example');
+    assert.match(String(h.session.state.configurationError), /http: is allowed only/);
+    assert.strictEqual(h.contextKeys.get('codegen.configurationError'), true);
+    await assert.rejects(h.session.api.getCurrentUser(), /http: is allowed only/);
+    await setSetting('apiBaseUrl', sim.url);
+    assert.strictEqual(h.contextKeys.get('codegen.configurationError'), false);
+  });
+
+  it('the token never reaches the log', async () => {
+    const h = await hooks();
+    const secretToken = 'test-token';
+    ui.inputAnswers.push(secretToken);
+    ui.pickAnswers.push(() => 0);
+    await vscode.commands.executeCommand('codegen.setToken');
+    sim.injectFault({ kind: 'status', status: 500, times: 1 });
+    await h.session.api.listRuns(1).catch(() => undefined);
+    sim.injectFault({ kind: 'rateLimit', times: 1, retryAfterSeconds: 1 });
+    await h.session.api.listRuns(1).catch(() => undefined);
+    await h.session.storeToken('revoked-token-abc');
+    await h.session.api.listRuns(1).catch(() => undefined);
+    const text = h.logText();
+    assert.ok(text.length > 0, 'nothing was logged: the check would prove nothing');
+    assert.ok(!text.includes(secretToken), 'the valid token appears in the log');
+    assert.ok(!text.includes('revoked-token-abc'), 'the rejected token appears in the log');
+  });
+});

@@ -1,0 +1,98 @@
+// Shared helpers for the in-host tests: the extension's test hooks, a scripted Interaction (a test
+// cannot type into VS Code's input boxes; the e2e scenarios do that in a real browser), settings, and
+// the Codegen API simulator started inside the extension host.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { Interaction, InputRequest, MessageRequest, PickItem, PickRequest } from '../../src/ui/interaction';
+import type { TestHooks } from '../../src/testHooks';
+import { CodegenSimulator } from '../simulator/simulator';
+
+export const EXTENSION_ID = 'codegen-sh.codegen-vscode';
+
+export async function hooks(): Promise<TestHooks> {
+  const extension = vscode.extensions.getExtension<{ testing?: TestHooks }>(EXTENSION_ID);
+  assert.ok(extension, 'extension not found');
+  const api = await extension.activate();
+  assert.ok(api.testing, 'test hooks missing: CODEGEN_TEST_MODE is not set in the extension host');
+  return api.testing;
+}
+
+type Answer<R, T> = T | ((request: R) => T);
+
+/** Answers dialogs from queues and records everything shown. */
+export class ScriptedInteraction implements Interaction {
+  readonly messages: MessageRequest[] = [];
+  readonly inputs: InputRequest[] = [];
+  readonly picks: Array<{ request: PickRequest; labels: string[] }> = [];
+  readonly opened: string[] = [];
+  inputAnswers: Array<Answer<InputRequest, string | undefined>> = [];
+  pickAnswers: Array<(labels: string[]) => number | undefined> = [];
+  /** Chooses the action of a message; default: dismiss. */
+  messageAnswer: (request: MessageRequest) => string | undefined = () => undefined;
+
+  showMessage(request: MessageRequest): Promise<string | undefined> {
+    this.messages.push(request);
+    return Promise.resolve(this.messageAnswer(request));
+  }
+
+  showInput(request: InputRequest): Promise<string | undefined> {
+    this.inputs.push(request);
+    const answer = this.inputAnswers.shift();
+    const value = typeof answer === 'function' ? answer(request) : answer;
+    if (value !== undefined && request.validate) {
+      const problem = request.validate(value);
+      if (problem) return Promise.reject(new Error(`scripted input "${value}" failed validation: ${problem}`));
+    }
+    return Promise.resolve(value);
+  }
+
+  showPick<T>(items: readonly PickItem<T>[], request: PickRequest): Promise<T | undefined> {
+    const labels = items.map((i) => i.label);
+    this.picks.push({ request, labels });
+    const chooser = this.pickAnswers.shift();
+    const index = chooser ? chooser(labels) : undefined;
+    return Promise.resolve(index === undefined ? undefined : items[index]?.value);
+  }
+
+  openExternal(url: string): Promise<boolean> {
+    this.opened.push(url);
+    return Promise.resolve(true);
+  }
+
+  messagesMatching(pattern: RegExp): MessageRequest[] {
+    return this.messages.filter((m) => pattern.test(m.message));
+  }
+}
+
+/** Installs a scripted interaction for the duration of a test; returns a restore function. */
+export async function script(): Promise<{ ui: ScriptedInteraction; restore: () => void }> {
+  const h = await hooks();
+  const ui = new ScriptedInteraction();
+  const previous = h.interaction.swap(ui);
+  return { ui, restore: () => void h.interaction.swap(previous) };
+}
+
+export async function setSetting(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
+  await vscode.workspace.getConfiguration('codegen').update(key, value, target);
+}
+
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 10000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A simulator in this extension host, with the extension pointed at it and signed in (unless told not to). */
+export async function startSimulatorFor(options: { signIn?: boolean; token?: string; organizationId?: number | null; runDurationMs?: number; historicalRuns?: number } = {}): Promise<CodegenSimulator> {
+  const sim = await CodegenSimulator.start({ runDurationMs: options.runDurationMs ?? 60000, historicalRuns: options.historicalRuns ?? 0 });
+  await setSetting('apiBaseUrl', sim.url);
+  await setSetting('organizationId', options.organizationId === undefined ? 1 : options.organizationId);
+  const h = await hooks();
+  if (options.signIn ?? true) await h.session.storeToken(options.token ?? 'test-token');
+  else await h.session.signOut();
+  return sim;
+}
