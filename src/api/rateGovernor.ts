@@ -1,0 +1,283 @@
+// Keeps the client inside the service's per-token rate limits by making calls wait, never by dropping
+// them. Each rate class has a sliding-window log of send times (exact: no burst at a window edge can
+// exceed the budget) and a pause that a 429 sets for every caller of that class, so concurrent calls
+// back off together instead of storming. All waiting runs on the injected Clock.
+
+import { type Clock, sleep, systemClock } from '../util/clock';
+import { type Disposable, Emitter, type Event } from '../util/events';
+import { CodegenApiError } from './errors';
+import type { RateClass } from './types';
+
+export interface RateLimit {
+  /** Requests allowed in any window of `windowMs`. */
+  requests: number;
+  windowMs: number;
+}
+
+/** The limits the service documents (per token): create 10/min, standard 60/30 s, logs 60/60 s. */
+export const DOCUMENTED_RATE_LIMITS: Readonly<Record<RateClass, RateLimit>> = Object.freeze({
+  create: { requests: 10, windowMs: 60_000 },
+  standard: { requests: 60, windowMs: 30_000 },
+  logs: { requests: 60, windowMs: 60_000 },
+});
+
+export const RATE_CLASSES: readonly RateClass[] = ['create', 'standard', 'logs'];
+
+export type WaitReason = 'budget' | 'retryAfter' | 'backoff';
+
+export interface RateWaitEvent {
+  rateClass: RateClass;
+  waitMs: number;
+  reason: WaitReason;
+}
+
+export interface RateGovernorOptions {
+  clock?: Clock;
+  /** Overrides of the documented limits (tests, a self-hosted service with other limits). */
+  limits?: Partial<Record<RateClass, RateLimit>>;
+  /**
+   * Fraction of each limit kept in reserve (default 0.1), for other windows using the same token and
+   * for requests the service counts a little later than we sent them. At least one request is always allowed.
+   */
+  safetyMargin?: number;
+  /** Added to each window (default 250 ms): the service counts a request when it arrives, not when we send it. */
+  windowPaddingMs?: number;
+  /** When false, only 429 pauses and backoff apply (for comparison benches). Default true. */
+  enforceBudget?: boolean;
+  /** Source of jitter in [0, 1). Default Math.random. */
+  random?: () => number;
+  /** First backoff ceiling (default 1 s); doubles per attempt. */
+  baseBackoffMs?: number;
+  /** Backoff ceiling (default 60 s). */
+  maxBackoffMs?: number;
+  /**
+   * A class paused (by Retry-After) for longer than this fails fast with 'rateLimited' instead of
+   * leaving callers waiting silently. Default 60 s.
+   */
+  maxPauseWaitMs?: number;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+  detach(): void;
+}
+
+interface ClassState {
+  readonly rateClass: RateClass;
+  readonly budget: number;
+  readonly windowMs: number;
+  /** Send times inside the current window, oldest first. */
+  sent: number[];
+  readonly queue: Waiter[];
+  timer?: { handle: ReturnType<Clock['setTimeout']>; at: number };
+  pausedUntil: number;
+  pauseReason: 'retryAfter' | 'backoff';
+}
+
+export class RateGovernor implements Disposable {
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly enforceBudget: boolean;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly maxPauseWaitMs: number;
+  private readonly states: Record<RateClass, ClassState>;
+  private readonly waitEmitter = new Emitter<RateWaitEvent>();
+  private disposed = false;
+
+  /** Fires each time calls of a class start waiting: for the budget, a Retry-After, or a backoff. */
+  readonly onDidWait: Event<RateWaitEvent> = this.waitEmitter.event;
+
+  constructor(options: RateGovernorOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.enforceBudget = options.enforceBudget ?? true;
+    this.baseBackoffMs = options.baseBackoffMs ?? 1_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.maxPauseWaitMs = options.maxPauseWaitMs ?? 60_000;
+    const margin = clamp(options.safetyMargin ?? 0.1, 0, 0.9);
+    const padding = Math.max(0, options.windowPaddingMs ?? 250);
+    const stateFor = (rateClass: RateClass): ClassState => {
+      const limit = options.limits?.[rateClass] ?? DOCUMENTED_RATE_LIMITS[rateClass];
+      return {
+        rateClass,
+        budget: Math.max(1, Math.floor(limit.requests * (1 - margin))),
+        windowMs: limit.windowMs + padding,
+        sent: [],
+        queue: [],
+        pausedUntil: 0,
+        pauseReason: 'backoff',
+      };
+    };
+    this.states = { create: stateFor('create'), standard: stateFor('standard'), logs: stateFor('logs') };
+  }
+
+  /** Requests the governor lets through per window for the class (after the safety margin). */
+  budget(rateClass: RateClass): { requests: number; windowMs: number } {
+    const state = this.states[rateClass];
+    return { requests: state.budget, windowMs: state.windowMs };
+  }
+
+  /** Requests of the class sent within its current window. */
+  sentInWindow(rateClass: RateClass): number {
+    const state = this.states[rateClass];
+    this.prune(state, this.clock.now());
+    return state.sent.length;
+  }
+
+  /** Calls of the class currently waiting for their turn. */
+  waiting(rateClass: RateClass): number {
+    return this.states[rateClass].queue.length;
+  }
+
+  /**
+   * Resolves when a request of the class may be sent now, and counts it as sent. Callers are served in
+   * order. Rejects with a 'cancelled' error when the signal aborts, or with 'rateLimited' when the class is
+   * paused for longer than the caller should wait silently.
+   */
+  acquire(rateClass: RateClass, signal?: AbortSignal): Promise<void> {
+    if (this.disposed) return Promise.reject(shutDownError());
+    if (signal?.aborted) return Promise.reject(cancelledError());
+    const state = this.states[rateClass];
+    const pausedForMs = state.pausedUntil - this.clock.now();
+    if (pausedForMs > this.maxPauseWaitMs) {
+      return Promise.reject(
+        new CodegenApiError(
+          'rateLimited',
+          `Codegen rate limit reached. Try again in ${Math.ceil(pausedForMs / 1000)} s.`,
+          { status: 429, retryAfterMs: pausedForMs },
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = state.queue.indexOf(waiter);
+        if (index >= 0) state.queue.splice(index, 1);
+        reject(cancelledError());
+        this.pump(state);
+      };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        detach: () => signal?.removeEventListener('abort', onAbort),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      state.queue.push(waiter);
+      this.pump(state);
+    });
+  }
+
+  /**
+   * Records a 429 for the class: every caller of the class pauses for Retry-After when the service gave
+   * one, else for an exponential backoff with full jitter. Returns the pause.
+   */
+  reportRateLimited(rateClass: RateClass, retryAfterMs: number | undefined, attempt: number): { delayMs: number; reason: WaitReason } {
+    const reason: 'retryAfter' | 'backoff' = retryAfterMs !== undefined ? 'retryAfter' : 'backoff';
+    const delayMs = retryAfterMs !== undefined ? Math.max(0, retryAfterMs) : this.backoffDelay(attempt);
+    const state = this.states[rateClass];
+    const until = this.clock.now() + delayMs;
+    if (until > state.pausedUntil) {
+      state.pausedUntil = until;
+      state.pauseReason = reason;
+    }
+    if (!this.disposed) this.pump(state);
+    return { delayMs, reason };
+  }
+
+  /** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^attempt)). */
+  backoffDelay(attempt: number): number {
+    const ceiling = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** Math.max(0, Math.min(attempt, 30)));
+    return Math.floor(clamp(this.random(), 0, 1) * ceiling);
+  }
+
+  /** Waits a backoff for one caller (5xx, network errors) without pausing the class for others; reported as an event. */
+  async waitBackoff(rateClass: RateClass, delayMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.disposed) throw shutDownError();
+    if (delayMs > 0) this.waitEmitter.fire({ rateClass, waitMs: delayMs, reason: 'backoff' });
+    try {
+      await sleep(this.clock, delayMs, signal);
+    } catch {
+      throw cancelledError();
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const state of Object.values(this.states)) {
+      if (state.timer) this.clock.clearTimeout(state.timer.handle);
+      state.timer = undefined;
+      for (const waiter of state.queue.splice(0)) {
+        waiter.detach();
+        waiter.reject(shutDownError());
+      }
+    }
+    this.waitEmitter.dispose();
+  }
+
+  private prune(state: ClassState, now: number): void {
+    const cutoff = now - state.windowMs;
+    let expired = 0;
+    while (expired < state.sent.length && state.sent[expired]! <= cutoff) expired++;
+    if (expired > 0) state.sent = state.sent.slice(expired);
+  }
+
+  /** Lets through every waiter that may go now, then arms one timer for the next moment one may. */
+  private pump(state: ClassState): void {
+    for (;;) {
+      if (state.queue.length === 0) {
+        this.clearTimer(state);
+        return;
+      }
+      const now = this.clock.now();
+      this.prune(state, now);
+      let waitUntil = now;
+      let reason: WaitReason = 'budget';
+      if (state.pausedUntil > now) {
+        waitUntil = state.pausedUntil;
+        reason = state.pauseReason;
+      }
+      if (this.enforceBudget && state.sent.length >= state.budget) {
+        const freesAt = state.sent[state.sent.length - state.budget]! + state.windowMs;
+        if (freesAt > waitUntil) {
+          waitUntil = freesAt;
+          reason = 'budget';
+        }
+      }
+      if (waitUntil <= now) {
+        const waiter = state.queue.shift()!;
+        state.sent.push(now);
+        waiter.detach();
+        waiter.resolve();
+        continue;
+      }
+      if (state.timer?.at === waitUntil) return;
+      this.clearTimer(state);
+      const handle = this.clock.setTimeout(() => {
+        state.timer = undefined;
+        this.pump(state);
+      }, waitUntil - now);
+      state.timer = { handle, at: waitUntil };
+      this.waitEmitter.fire({ rateClass: state.rateClass, waitMs: waitUntil - now, reason });
+      return;
+    }
+  }
+
+  private clearTimer(state: ClassState): void {
+    if (state.timer) this.clock.clearTimeout(state.timer.handle);
+    state.timer = undefined;
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
+}
+
+function shutDownError(): CodegenApiError {
+  return new CodegenApiError('cancelled', 'The Codegen client was shut down before the request was sent.');
+}
+
+function cancelledError(): CodegenApiError {
+  return new CodegenApiError('cancelled', 'The request to Codegen was cancelled.');
+}

@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import { isApiError } from '../../src/api/errors';
+import { RateGovernor, type RateWaitEvent } from '../../src/api/rateGovernor';
+import { FakeClock } from '../../src/util/clock';
+
+/** Tracks which of several promises have settled, in order. */
+function track<T>(promises: Promise<T>[]): { settled: number[] } {
+  const state = { settled: [] as number[] };
+  promises.forEach((promise, index) => {
+    promise.then(
+      () => state.settled.push(index),
+      () => state.settled.push(index),
+    );
+  });
+  return state;
+}
+
+describe('api rate governor', () => {
+  let clock: FakeClock;
+  let governor: RateGovernor;
+  let waits: RateWaitEvent[];
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    governor = new RateGovernor({ clock, random: () => 0.5 });
+    waits = [];
+    governor.onDidWait((event) => waits.push(event));
+  });
+
+  afterEach(() => governor.dispose());
+
+  it('applies the documented limits with a 10% safety margin', () => {
+    assert.equal(governor.budget('create').requests, 9);
+    assert.equal(governor.budget('standard').requests, 54);
+    assert.equal(governor.budget('logs').requests, 54);
+    assert.equal(new RateGovernor({ safetyMargin: 0 }).budget('create').requests, 10);
+  });
+
+  it('lets the budget through at once and makes the rest wait for the window, in order', async () => {
+    const calls = Array.from({ length: 12 }, () => governor.acquire('create'));
+    const state = track(calls);
+    await clock.advance(0);
+    assert.deepEqual(state.settled, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(waits.length, 1);
+    assert.deepEqual(waits[0], { rateClass: 'create', waitMs: 60_250, reason: 'budget' });
+    await clock.advance(60_000);
+    assert.equal(state.settled.length, 9, 'nothing passes before the window (plus padding) has gone by');
+    await clock.advance(250);
+    assert.deepEqual(state.settled, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('never lets more than the budget through in any sliding window', async () => {
+    const sendTimes: number[] = [];
+    const calls = Array.from({ length: 40 }, () => governor.acquire('create').then(() => sendTimes.push(clock.now())));
+    for (let i = 0; i < 400 && sendTimes.length < 40; i++) await clock.advance(1_000);
+    await Promise.all(calls);
+    for (const start of sendTimes) {
+      const inWindow = sendTimes.filter((time) => time >= start && time < start + 60_000).length;
+      assert.ok(inWindow <= 9, `${inWindow} creates in the minute from ${start}`);
+    }
+  });
+
+  it('keeps classes independent', async () => {
+    for (let i = 0; i < 9; i++) await governor.acquire('create');
+    const standard = governor.acquire('standard');
+    const state = track([standard]);
+    await clock.advance(0);
+    assert.deepEqual(state.settled, [0]);
+  });
+
+  it('pauses the whole class after a 429 for Retry-After', async () => {
+    governor.reportRateLimited('standard', 5_000, 0);
+    const state = track([governor.acquire('standard'), governor.acquire('standard')]);
+    await clock.advance(4_999);
+    assert.deepEqual(state.settled, []);
+    await clock.advance(1);
+    assert.deepEqual(state.settled, [0, 1]);
+    assert.deepEqual(waits[0], { rateClass: 'standard', waitMs: 5_000, reason: 'retryAfter' });
+  });
+
+  it('without Retry-After backs off exponentially with full jitter, capped at 60 s', () => {
+    const fixed = new RateGovernor({ clock, random: () => 0.999 });
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7, 20].map((attempt) => fixed.backoffDelay(attempt)),
+      [999, 1998, 3996, 7992, 15984, 31968, 59940, 59940, 59940],
+    );
+    const zero = new RateGovernor({ clock, random: () => 0 });
+    assert.equal(zero.backoffDelay(3), 0);
+    const { delayMs, reason } = governor.reportRateLimited('logs', undefined, 2);
+    assert.equal(delayMs, 2_000);
+    assert.equal(reason, 'backoff');
+  });
+
+  it('fails fast with rateLimited when the class is paused for longer than a minute', async () => {
+    governor.reportRateLimited('create', 3_600_000, 0);
+    await assert.rejects(governor.acquire('create'), (error: unknown) => isApiError(error, 'rateLimited') && error.details.retryAfterMs === 3_600_000);
+  });
+
+  it('a cancelled waiter leaves the queue and is rejected as cancelled', async () => {
+    for (let i = 0; i < 9; i++) await governor.acquire('create');
+    const controller = new AbortController();
+    const cancelled = governor.acquire('create', controller.signal);
+    const next = governor.acquire('create');
+    assert.equal(governor.waiting('create'), 2);
+    controller.abort();
+    await assert.rejects(cancelled, (error: unknown) => isApiError(error, 'cancelled'));
+    assert.equal(governor.waiting('create'), 1);
+    await clock.advance(60_250);
+    await next;
+    assert.equal(governor.waiting('create'), 0);
+  });
+
+  it('with the budget off only pauses after 429s', async () => {
+    const open = new RateGovernor({ clock, enforceBudget: false });
+    for (let i = 0; i < 100; i++) await open.acquire('create');
+    assert.equal(open.sentInWindow('create'), 100);
+    open.dispose();
+  });
+
+  it('dispose rejects waiters and clears its timers', async () => {
+    for (let i = 0; i < 9; i++) await governor.acquire('create');
+    const waiting = governor.acquire('create');
+    assert.equal(clock.pendingTimers, 1);
+    governor.dispose();
+    await assert.rejects(waiting, (error: unknown) => isApiError(error, 'cancelled'));
+    assert.equal(clock.pendingTimers, 0);
+  });
+});
