@@ -1,0 +1,194 @@
+// The simulator's data: runs, repositories, config. Mutations the API and the control surface share.
+
+import { SIM, completeRepo, defaultRepos, type RepoInput } from './fixtures';
+import { defaultLogCount, visibleLogCount } from './logs';
+import {
+  currentPhase,
+  currentStatus,
+  finalStatusFromPrompt,
+  historicalRunTemplates,
+  isInProgress,
+  logHorizon,
+  pullRequestOf,
+  renderRun,
+  snapshotRun,
+  type RunRecord,
+} from './runs';
+import type { ApiRepository, ApiRun, SimRun, SimRunSeed, SimulatorConfig, SimulatorOptions } from './types';
+
+export const DEFAULT_RUN_DURATION_MS = 60_000;
+
+export class SimState {
+  config: SimulatorConfig;
+  readonly seed: number;
+  readonly clock: { now(): number };
+  private runs = new Map<number, RunRecord>();
+  private repos = defaultRepos();
+  private nextRunId = 1;
+
+  constructor(private readonly options: SimulatorOptions) {
+    this.seed = options.seed ?? 1;
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.config = this.initialConfig();
+    this.reset();
+  }
+
+  private initialConfig(): SimulatorConfig {
+    return {
+      runDurationMs: this.options.runDurationMs ?? DEFAULT_RUN_DURATION_MS,
+      retryAfter: this.options.retryAfter ?? true,
+      rateLimits: this.options.rateLimits ?? true,
+    };
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  reset(): void {
+    this.config = this.initialConfig();
+    this.runs = new Map();
+    this.repos = defaultRepos();
+    this.nextRunId = 1;
+    const now = this.now();
+    for (const template of historicalRunTemplates(this.options.historicalRuns ?? 0, this.seed, now)) {
+      const run = this.addRun({ userId: template.userId, prompt: template.prompt, sourceType: template.sourceType, createdAt: template.createdAtMs, status: template.status });
+      run.prMode = template.prMode;
+      run.prDetails = template.prDetails;
+    }
+  }
+
+  configure(partial: Partial<SimulatorConfig>): void {
+    const next = { ...this.config };
+    if (partial.runDurationMs !== undefined) {
+      if (!Number.isFinite(partial.runDurationMs) || partial.runDurationMs < 0) throw new Error('runDurationMs must be a number >= 0');
+      next.runDurationMs = partial.runDurationMs;
+    }
+    if (partial.retryAfter !== undefined) next.retryAfter = Boolean(partial.retryAfter);
+    if (partial.rateLimits !== undefined) next.rateLimits = Boolean(partial.rateLimits);
+    this.config = next;
+  }
+
+  reposOf(orgId: number): ApiRepository[] {
+    return this.repos.get(orgId) ?? [];
+  }
+
+  setRepos(orgId: number, repos: RepoInput[]): void {
+    this.repos.set(orgId, repos.map(completeRepo));
+  }
+
+  run(id: number): RunRecord | undefined {
+    return this.runs.get(id);
+  }
+
+  /** Runs of an org, newest first. */
+  runsOf(orgId: number): RunRecord[] {
+    return [...this.runs.values()].filter((run) => run.organizationId === orgId).sort((a, b) => b.createdAtMs - a.createdAtMs || b.id - a.id);
+  }
+
+  /** Creates a run directly: no auth, no rate limit, no validation beyond types. */
+  addRun(seed: Partial<SimRunSeed> = {}): RunRecord {
+    const id = this.nextRunId++;
+    const now = this.now();
+    const organizationId = seed.organizationId ?? SIM.orgId;
+    const prompt = seed.prompt ?? `Simulated run ${id}`;
+    const repoId = seed.repoId ?? null;
+    const repos = this.reposOf(organizationId);
+    const repo = repos.find((candidate) => candidate.id === repoId) ?? repos[0];
+    const createdAtMs = typeof seed.createdAt === 'string' ? Date.parse(seed.createdAt) : (seed.createdAt ?? now);
+    if (!Number.isFinite(createdAtMs)) throw new Error(`createdAt ${String(seed.createdAt)} is not a time`);
+    const pullRequest = seed.pullRequest;
+    const run: RunRecord = {
+      id,
+      organizationId,
+      userId: seed.userId ?? SIM.userId,
+      prompt,
+      repoId,
+      effectiveRepoFullName: repo?.full_name ?? SIM.repoFullName,
+      model: seed.model ?? null,
+      agentType: seed.agentType ?? 'codegen',
+      images: [...(seed.images ?? [])],
+      metadata: seed.metadata ?? null,
+      sourceType: seed.sourceType ?? 'API',
+      createdAtMs,
+      phases: [
+        {
+          kind: 'initial',
+          startMs: createdAtMs,
+          durationMs: seed.runDurationMs ?? this.config.runDurationMs,
+          finalStatus: seed.finalStatus ?? finalStatusFromPrompt(prompt),
+          logCount: seed.logCount ?? defaultLogCount(this.seed, id, 'initial', 0),
+          prompt,
+          cutAtMs: null,
+        },
+      ],
+      forcedStatus: seed.status ?? null,
+      stoppedAtMs: null,
+      checksBanned: false,
+      removedFromPr: false,
+      followUps: [],
+      prMode: pullRequest === undefined ? 'auto' : pullRequest === false ? 'never' : 'always',
+      prDetails: { state: 'open', merged: false, ...(typeof pullRequest === 'object' ? pullRequest : {}) },
+    };
+    this.runs.set(id, run);
+    return run;
+  }
+
+  setRunStatus(id: number, status: string): RunRecord {
+    const run = this.requireRun(id);
+    run.forcedStatus = status;
+    return run;
+  }
+
+  status(run: RunRecord): string {
+    return currentStatus(run, this.now());
+  }
+
+  hasPullRequest(run: RunRecord): boolean {
+    return pullRequestOf(run, this.now()) !== null;
+  }
+
+  /**
+   * Starts a follow-up phase (ACTIVE now, final after another runDurationMs; its final status is steered by
+   * the follow-up prompt's markers). The caller checks the run is not in progress.
+   */
+  resume(run: RunRecord, prompt: string, images: string[]): void {
+    const now = this.now();
+    run.followUps.push({ prompt, images: [...images], at: new Date(now).toISOString() });
+    // What was logged so far stays; the rest of the previous phase (if a forced status cut it short) never happens.
+    currentPhase(run).cutAtMs = logHorizon(run, now);
+    run.forcedStatus = null;
+    run.stoppedAtMs = null;
+    const phaseIndex = run.phases.length;
+    run.phases.push({
+      kind: 'followUp',
+      startMs: now,
+      durationMs: this.config.runDurationMs,
+      finalStatus: finalStatusFromPrompt(prompt),
+      logCount: defaultLogCount(this.seed, run.id, 'followUp', phaseIndex),
+      prompt,
+      cutAtMs: null,
+    });
+  }
+
+  /** Ban and remove-from-pr stop every agent on the PR: a run in progress ends as STOPPED. */
+  stopIfInProgress(run: RunRecord): void {
+    if (!isInProgress(this.status(run))) return;
+    run.forcedStatus = 'STOPPED';
+    run.stoppedAtMs = this.now();
+  }
+
+  render(run: RunRecord): ApiRun {
+    return renderRun(run, this.now());
+  }
+
+  snapshot(run: RunRecord): SimRun {
+    return snapshotRun(run, this.now(), visibleLogCount(run, this.now()));
+  }
+
+  requireRun(id: number): RunRecord {
+    const run = this.runs.get(id);
+    if (!run) throw new Error(`no run ${id}`);
+    return run;
+  }
+}
