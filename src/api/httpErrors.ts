@@ -87,7 +87,8 @@ export function errorFromResponse(status: number, statusText: string, bodyText: 
         details,
       );
     case 404:
-      if (context.kind === 'create' && serviceMessage && /repo/i.test(serviceMessage)) {
+      // "No repositories found…" means the org has none; "Repository 5 not found" is an ordinary notFound.
+      if (context.kind === 'create' && serviceMessage && /repositories/i.test(serviceMessage)) {
         return new CodegenApiError(
           'noRepositories',
           withServiceMessage(`The organization has no repositories set up for Codegen (${statusLine}). Add one in the organization's repository settings on codegen.com.`, serviceMessage),

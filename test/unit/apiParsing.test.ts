@@ -154,7 +154,7 @@ describe('api errors from answers', () => {
     const long = `${'a'.repeat(5000)}\u0000\u001b[31m\u202e`;
     const error = errorFromResponse(500, 'Internal', JSON.stringify({ message: `bad\nthing ${long}` }), ctx);
     assert.ok(error.message.length < 700, `message length ${error.message.length}`);
-    assert.ok(![...error.message].some((char) => char.charCodeAt(0) < 0x20 || char === "\u202e"), "no control characters");
+    assert.ok(![...error.message].some((char) => char.charCodeAt(0) < 0x20 || char === '\u202e'), 'no control characters');
   });
 
   it('redacts the token when the service echoes it back', () => {
