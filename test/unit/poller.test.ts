@@ -1,0 +1,276 @@
+// RunPoller against the simulator over real HTTP with the real client; time is a FakeClock shared by
+// the poller, the client and the simulator, so request counts per interval are exact.
+
+import * as assert from 'node:assert/strict';
+import type { CodegenClient } from '../../src/api/client';
+import { RunPoller, type RunPollerOptions } from '../../src/runs/poller';
+import { RunStore, type RunTransition } from '../../src/runs/runStore';
+import { FakeClock } from '../../src/util/clock';
+import { CodegenSimulator, SIM } from '../simulator/simulator';
+import { IoTracker, runFor, settle, simulatorClient } from './runsHarness';
+
+const RUNS_PATH = `/v1/organizations/${SIM.orgId}/agent/runs`;
+
+describe('RunPoller (simulator, fake clock)', function () {
+  this.timeout(30_000);
+
+  let clock: FakeClock;
+  let sim: CodegenSimulator;
+  let io: IoTracker;
+  let client: CodegenClient;
+  let store: RunStore;
+  let poller: RunPoller | undefined;
+  let token: string;
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    sim = await CodegenSimulator.start({ clock });
+    io = new IoTracker();
+    token = SIM.token;
+    // No client-side retries: each poll is one request, so counts speak about the poller alone.
+    client = await simulatorClient(sim.url, clock, io, { token: () => token, maxReadRetries: 0 });
+    store = new RunStore({ clock });
+  });
+
+  afterEach(async () => {
+    poller?.dispose();
+    await poller?.whenIdle();
+    poller = undefined;
+    client.dispose();
+    await sim.stop();
+  });
+
+  function start(options: Partial<RunPollerOptions> = {}): RunPoller {
+    poller = new RunPoller({ api: client, store, orgId: SIM.orgId, userId: SIM.userId, clock, random: () => 0.5, ...options });
+    return poller;
+  }
+
+  const listCalls = (): number => sim.countRequests({ method: 'GET', path: RUNS_PATH });
+  const run = (ms: number): Promise<void> => runFor(clock, ms, [io]);
+
+  it('makes no request and leaves no timer when the view is hidden and nothing is in progress', async () => {
+    sim.addRun({ status: 'COMPLETE' });
+    start({ viewVisible: false });
+    await run(5 * 60_000);
+    assert.equal(listCalls(), 0);
+    assert.equal(clock.pendingTimers, 0);
+    assert.equal(poller!.nextPollAt, undefined);
+  });
+
+  it('polls once at once and then once per interval while the view is visible and focused', async () => {
+    start({ viewVisible: true });
+    await run(0);
+    assert.equal(listCalls(), 1);
+    const first = sim.requests.find((request) => request.path === RUNS_PATH)!;
+    assert.deepEqual(first.query, { skip: '0', limit: '25', user_id: String(SIM.userId) });
+    await run(59_999);
+    assert.equal(listCalls(), 6);
+    await run(1);
+    assert.equal(listCalls(), 7);
+  });
+
+  it('polls three times slower when the window is unfocused, never slower than 60 s', async () => {
+    start({ viewVisible: true, windowFocused: false });
+    await run(89_999);
+    assert.equal(listCalls(), 3); // 0, 30, 60 s
+    poller!.setIntervalSeconds(30);
+    assert.equal(poller!.effectiveIntervalMs, 60_000);
+    await run(1 + 120_000);
+    assert.equal(listCalls(), 5); // 120 and 180 s: 60 s after the poll at 60 s
+
+  });
+
+  it('uses at least 5 s whatever the setting', async () => {
+    start({ viewVisible: true, intervalSeconds: 1 });
+    await run(19_999);
+    assert.equal(listCalls(), 4); // 0, 5, 10, 15 s
+  });
+
+  it('keeps polling a run in progress with the view hidden, then stops when it finishes', async () => {
+    sim.addRun({ prompt: 'Add a test', runDurationMs: 30_000 });
+    start({ viewVisible: false });
+    const transitions: RunTransition[] = [];
+    store.onDidTransition((transition) => transitions.push(transition));
+    await poller!.refreshNow(); // as after a create
+    await run(0);
+    assert.equal(store.counts().running, 1);
+    await run(10 * 60_000);
+    // 0, 10, 20 s: in progress; 30 s: COMPLETE, and then nothing more.
+    assert.equal(listCalls(), 4);
+    assert.deepEqual(transitions.map((t) => [t.from, t.to]), [['inProgress', 'succeeded']]);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('covers 100 runs in progress with one list call per interval', async () => {
+    for (let index = 0; index < 100; index++) sim.addRun({ prompt: `Task ${index}`, runDurationMs: 30 * 60_000 });
+    start({ viewVisible: false });
+    await poller!.refreshNow();
+    assert.equal(store.size, 25);
+    await poller!.loadMore();
+    await poller!.loadMore();
+    await poller!.loadMore();
+    assert.equal(store.size, 100);
+    assert.equal(store.counts().running, 100);
+    sim.clearRequests();
+    await run(60_000);
+    assert.equal(listCalls(), 6); // 10, 20, ... 60 s
+    assert.ok(sim.requests.every((request) => request.path === RUNS_PATH && request.query['limit'] === '100'));
+    assert.equal(sim.countRequests({ path: /\/agent\/run\// }), 0);
+  });
+
+  it('backs off exponentially on server errors, shows offline and keeps the last runs', async () => {
+    sim.addRun({ status: 'COMPLETE' });
+    start({ viewVisible: true, random: () => 1 });
+    await run(0);
+    const loadedAt = clock.now();
+    assert.equal(store.size, 1);
+    sim.injectFault({ kind: 'status', status: 503, path: 'agent/runs$', times: -1 });
+    await run(600_000);
+    // Failures at 10, 30, 70, 150, 310 s (waits 20, 40, 80, 160, then the 300 s cap).
+    assert.equal(listCalls(), 6);
+    assert.deepEqual(store.status, { kind: 'offline', since: loadedAt + 10_000, lastSuccessAt: loadedAt });
+    assert.equal(store.size, 1);
+    sim.clearFaults();
+    await run(20_000);
+    // 610 s succeeds, and the normal interval is back: 620 s.
+    assert.equal(listCalls(), 8);
+    assert.deepEqual(store.status, { kind: 'idle' });
+  });
+
+  it('jitters the backoff with the injected random source', async () => {
+    start({ viewVisible: true, random: () => 0 });
+    await run(0);
+    sim.injectFault({ kind: 'status', status: 500, path: 'agent/runs$', times: -1 });
+    await run(10_000); // fails at 10 s: next after half of 20 s
+    assert.equal(poller!.nextPollAt, clock.now() + 10_000);
+  });
+
+  it('honours Retry-After: rate limited until then, even for a manual refresh', async () => {
+    start({ viewVisible: true });
+    await run(0);
+    sim.injectFault({ kind: 'rateLimit', path: 'agent/runs$', times: 1, retryAfterSeconds: 45 });
+    await run(10_000);
+    assert.equal(listCalls(), 2);
+    const retryAt = clock.now() + 45_000;
+    assert.deepEqual(store.status, { kind: 'rateLimited', retryAt });
+    await poller!.refreshNow();
+    await run(44_999);
+    assert.equal(listCalls(), 2);
+    await run(1);
+    assert.equal(listCalls(), 3);
+    assert.deepEqual(store.status, { kind: 'idle' });
+  });
+
+  it('stops on a refused token, asks for a new one once, and resumes on refreshNow', async () => {
+    token = 'revoked-token';
+    start({ viewVisible: true });
+    let asked = 0;
+    poller!.onDidNeedAuth(() => asked++);
+    await run(0);
+    assert.equal(listCalls(), 1);
+    assert.equal(asked, 1);
+    assert.deepEqual(store.status, { kind: 'unauthorized' });
+    assert.equal(clock.pendingTimers, 0);
+    poller!.setViewVisible(false);
+    poller!.setViewVisible(true);
+    poller!.setWindowFocused(false);
+    poller!.setWindowFocused(true);
+    await run(10 * 60_000);
+    assert.equal(listCalls(), 1);
+    assert.equal(asked, 1);
+
+    token = SIM.token;
+    await poller!.refreshNow();
+    assert.equal(listCalls(), 2);
+    assert.deepEqual(store.status, { kind: 'idle' });
+    await run(10_000);
+    assert.equal(listCalls(), 3);
+    assert.equal(asked, 1);
+  });
+
+  it('polls now on refreshNow even when idle, and coalesces concurrent refreshes', async () => {
+    start({ viewVisible: false });
+    const refreshes = [poller!.refreshNow(), poller!.refreshNow(), poller!.refreshNow()];
+    await settle([io]);
+    await Promise.all(refreshes);
+    // One poll now; the calls made while it was in flight share one more, sent after it.
+    assert.equal(listCalls(), 2);
+    await run(60_000);
+    assert.equal(listCalls(), 2);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('refreshes on becoming visible only when the data is stale', async () => {
+    start({ viewVisible: true });
+    await run(3_000);
+    poller!.setViewVisible(false);
+    assert.equal(clock.pendingTimers, 0);
+    await run(2_000);
+    poller!.setViewVisible(true); // 5 s old: fresh enough
+    await run(0);
+    assert.equal(listCalls(), 1);
+    await run(5_000);
+    assert.equal(listCalls(), 2); // due at 10 s
+    poller!.setViewVisible(false);
+    await run(30_000);
+    poller!.setViewVisible(true); // 30 s old: stale
+    await run(0);
+    assert.equal(listCalls(), 3);
+  });
+
+  it('refreshes on regaining focus when the data is older than the focused interval', async () => {
+    start({ viewVisible: true, windowFocused: false });
+    await run(15_000);
+    assert.equal(listCalls(), 1); // next would be at 30 s
+    poller!.setWindowFocused(true);
+    await run(0);
+    assert.equal(listCalls(), 2);
+  });
+
+  it('asks with the filter and with a limit covering the loaded runs', async () => {
+    sim.reset();
+    for (let index = 0; index < 60; index++) sim.addRun({ status: 'COMPLETE', sourceType: index % 2 === 0 ? 'API' : 'LOCAL' });
+    start({ viewVisible: true });
+    await run(0);
+    await poller!.loadMore();
+    assert.equal(store.size, 50);
+    await run(10_000);
+    const lists = sim.requests.filter((request) => request.path === RUNS_PATH);
+    assert.deepEqual(
+      lists.map((request) => [request.query['skip'], request.query['limit']]),
+      [
+        ['0', '25'],
+        ['25', '25'],
+        ['0', '50'],
+      ],
+    );
+    poller!.setFilter({ scope: 'organization', sourceType: 'API' });
+    await run(0);
+    const last = sim.requests.filter((request) => request.path === RUNS_PATH).at(-1)!;
+    assert.deepEqual(last.query, { skip: '0', limit: '25', source_type: 'API' });
+    assert.ok(store.runs.every((r) => r.sourceType === 'API'));
+  });
+
+  it("asks for the user's id once when scope 'mine' has none", async () => {
+    start({ viewVisible: true, userId: undefined });
+    await run(30_000);
+    assert.equal(sim.countRequests({ path: '/v1/users/me' }), 1);
+    assert.ok(sim.requests.filter((request) => request.path === RUNS_PATH).every((request) => request.query['user_id'] === String(SIM.userId)));
+  });
+
+  it('dispose clears every timer and aborts the request in flight', async () => {
+    sim.injectFault({ kind: 'slow', path: 'agent/runs$', delayMs: 400 });
+    start({ viewVisible: true });
+    const refresh = poller!.refreshNow();
+    // Wait (real time) until the simulator holds the request.
+    for (let waited = 0; listCalls() === 0 && waited < 200; waited++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(io.active, 1);
+    poller!.dispose();
+    await refresh;
+    await settle([io]);
+    assert.equal(io.active, 0);
+    assert.equal(clock.pendingTimers, 0);
+    assert.equal(store.size, 0);
+    assert.notEqual(store.status.kind, 'error');
+  });
+});
