@@ -90,8 +90,10 @@ const HOSTILE_LINKS = 'See [the docs](javascript:alert(1)) and [settings](comman
 /** About 12 KB of test output, for renderers that must cope with long entries. */
 function longText(random: () => number): string {
   const lines: string[] = [];
-  for (let index = 0; lines.join('\n').length < 12_000 && index < 400; index++) {
-    lines.push(`  ✓ widget renders case ${index} with ${pick(random, ['props', 'state', 'context', 'children'])} (${1 + Math.floor(random() * 40)}ms)`);
+  for (let length = 0, index = 0; length < 12_000; index++) {
+    const line = `  ✓ widget renders case ${index} with ${pick(random, ['props', 'state', 'context', 'children'])} (${1 + Math.floor(random() * 40)}ms)`;
+    lines.push(line);
+    length += line.length + 1;
   }
   return `> widgets@1.0.0 test\n> mocha\n\n${lines.join('\n')}\n\n  ${lines.length} passing`;
 }
