@@ -374,10 +374,16 @@ export class CodegenClient implements CodegenApi {
       let answer: Answer | CodegenApiError;
       const release = spec.kind === 'read' ? await this.reads.acquire(signal) : undefined;
       try {
-        await this.governor.acquire(spec.rateClass, signal).catch((error: unknown) => {
+        // Loaded before the budget is taken, so the first request's send time is not its import time.
+        const fetchImpl = await this.loadFetch();
+        const ticket = await this.governor.acquire(spec.rateClass, signal).catch((error: unknown) => {
           throw isApiError(error) ? error : transportError('cancelled', { kind: spec.kind, timeoutMs });
         });
-        answer = await this.exchange(spec, url, token, timeoutMs, signal, logPath, secrets);
+        try {
+          answer = await this.exchange(fetchImpl, spec, url, token, timeoutMs, signal, logPath, secrets);
+        } finally {
+          ticket.complete();
+        }
       } finally {
         release?.();
       }
@@ -424,6 +430,7 @@ export class CodegenClient implements CodegenApi {
 
   /** One HTTP exchange under a timeout. Returns the answer, or the transport error (network, timeout, cancelled). */
   private async exchange(
+    fetchImpl: FetchLike,
     spec: RequestSpec<unknown>,
     url: URL,
     token: string,
@@ -432,7 +439,6 @@ export class CodegenClient implements CodegenApi {
     logPath: string,
     secrets: readonly string[],
   ): Promise<Answer | CodegenApiError> {
-    const fetchImpl = await this.loadFetch();
     const controller = new AbortController();
     let timedOut = false;
     const timer = this.clock.setTimeout(() => {

@@ -57,8 +57,18 @@ export interface RateGovernorOptions {
   maxPauseWaitMs?: number;
 }
 
+/** A request let through by the governor. */
+export interface RateTicket {
+  /**
+   * Call when the answer (or the failure) arrived. The service counted the request somewhere between
+   * sending and answering, so the later time is kept: the window then never ends before the service's does,
+   * however slow the network (or a loaded test machine) was.
+   */
+  complete(): void;
+}
+
 interface Waiter {
-  resolve(): void;
+  resolve(ticket: RateTicket): void;
   reject(reason: unknown): void;
   detach(): void;
 }
@@ -67,8 +77,8 @@ interface ClassState {
   readonly rateClass: RateClass;
   readonly budget: number;
   readonly windowMs: number;
-  /** Send times inside the current window, oldest first. */
-  sent: number[];
+  /** Times of the requests inside the current window, oldest first (send time, then answer time). */
+  sent: { time: number }[];
   readonly queue: Waiter[];
   timer?: { handle: ReturnType<Clock['setTimeout']>; at: number };
   pausedUntil: number;
@@ -132,11 +142,11 @@ export class RateGovernor implements Disposable {
   }
 
   /**
-   * Resolves when a request of the class may be sent now, and counts it as sent. Callers are served in
-   * order. Rejects with a 'cancelled' error when the signal aborts, or with 'rateLimited' when the class is
+   * Resolves when a request of the class may be sent now, and counts it as sent (call the ticket's
+   * complete() when its answer arrives). Callers are served in order. Rejects with a 'cancelled' error when the signal aborts, or with 'rateLimited' when the class is
    * paused for longer than the caller should wait silently.
    */
-  acquire(rateClass: RateClass, signal?: AbortSignal): Promise<void> {
+  acquire(rateClass: RateClass, signal?: AbortSignal): Promise<RateTicket> {
     if (this.disposed) return Promise.reject(shutDownError());
     if (signal?.aborted) return Promise.reject(cancelledError());
     const state = this.states[rateClass];
@@ -150,7 +160,7 @@ export class RateGovernor implements Disposable {
         ),
       );
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RateTicket>((resolve, reject) => {
       const onAbort = (): void => {
         const index = state.queue.indexOf(waiter);
         if (index >= 0) state.queue.splice(index, 1);
@@ -219,7 +229,7 @@ export class RateGovernor implements Disposable {
   private prune(state: ClassState, now: number): void {
     const cutoff = now - state.windowMs;
     let expired = 0;
-    while (expired < state.sent.length && state.sent[expired]! <= cutoff) expired++;
+    while (expired < state.sent.length && state.sent[expired]!.time <= cutoff) expired++;
     if (expired > 0) state.sent = state.sent.slice(expired);
   }
 
@@ -239,7 +249,7 @@ export class RateGovernor implements Disposable {
         reason = state.pauseReason;
       }
       if (this.enforceBudget && state.sent.length >= state.budget) {
-        const freesAt = state.sent[state.sent.length - state.budget]! + state.windowMs;
+        const freesAt = state.sent[state.sent.length - state.budget]!.time + state.windowMs;
         if (freesAt > waitUntil) {
           waitUntil = freesAt;
           reason = 'budget';
@@ -247,9 +257,10 @@ export class RateGovernor implements Disposable {
       }
       if (waitUntil <= now) {
         const waiter = state.queue.shift()!;
-        state.sent.push(now);
+        const sentAt = { time: now };
+        state.sent.push(sentAt);
         waiter.detach();
-        waiter.resolve();
+        waiter.resolve({ complete: () => this.complete(state, sentAt) });
         continue;
       }
       if (state.timer?.at === waitUntil) return;
@@ -262,6 +273,19 @@ export class RateGovernor implements Disposable {
       this.waitEmitter.fire({ rateClass: state.rateClass, waitMs: waitUntil - now, reason });
       return;
     }
+  }
+
+  /** Moves a request's time to its answer time, keeping the log ordered. */
+  private complete(state: ClassState, entry: { time: number }): void {
+    const index = state.sent.indexOf(entry);
+    if (index < 0) return; // already out of the window
+    const now = this.clock.now();
+    if (now <= entry.time) return;
+    state.sent.splice(index, 1);
+    entry.time = now;
+    let at = state.sent.length;
+    while (at > 0 && state.sent[at - 1]!.time > now) at--;
+    state.sent.splice(at, 0, entry);
   }
 
   private clearTimer(state: ClassState): void {

@@ -60,6 +60,19 @@ describe('api rate governor', () => {
     }
   });
 
+  it('counts a request from its answer time once completed, so slow answers cannot overrun the service window', async () => {
+    const tickets = [];
+    for (let i = 0; i < 9; i++) tickets.push(await governor.acquire('create'));
+    await clock.advance(5_000);
+    // Answers arrive 5 s after sending: the service may have counted them as late as that.
+    for (const ticket of tickets) ticket.complete();
+    const next = track([governor.acquire('create')]);
+    await clock.advance(60_249);
+    assert.deepEqual(next.settled, [], 'still inside the window measured from the answers');
+    await clock.advance(5_001);
+    assert.deepEqual(next.settled, [0]);
+  });
+
   it('keeps classes independent', async () => {
     for (let i = 0; i < 9; i++) await governor.acquire('create');
     const standard = governor.acquire('standard');
