@@ -10,6 +10,8 @@ import { launchBrowser } from './browser.mjs';
 import { startCodeServer, stopAll } from './processes.mjs';
 import { REPO } from './paths.mjs';
 
+// Workbench chatter forwarded with the extension host's console; INHOST_VERBOSE=1 shows it.
+const WORKBENCH_NOISE = /^(Creating a socket|Creation of workbench contribution|Ignoring fetching additional builtin|\[reconnection-grace-time\]|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Timed out waiting for authentication provider|Updating additional builtin extensions cache|Canceled: Canceled|No search provider registered|\s+at )/;
 const timeoutMs = Number(process.env.INHOST_TIMEOUT_MS || 300000);
 const scratch = path.join(REPO, '.tmp', 'inhost');
 fs.rmSync(scratch, { recursive: true, force: true });
@@ -37,7 +39,9 @@ try {
   browser = await launchBrowser();
   const done = new Promise((resolve) => {
     void browser.page.exposeFunction('codeAutomationLog', (type, args) => {
-      console.log(`  ${util.format(...(Array.isArray(args) ? args : [args]))}`);
+      const line = util.format(...(Array.isArray(args) ? args : [args]));
+      if (!process.env.INHOST_VERBOSE && WORKBENCH_NOISE.test(line)) return;
+      console.log(`  ${line}`);
     });
     void browser.page.exposeFunction('codeAutomationExit', (code) => resolve(code));
   });

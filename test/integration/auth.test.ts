@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { CodegenSimulator } from '../simulator/simulator';
+import * as path from 'path';
+import * as fs from 'fs';
 import { hooks, script, setSetting, startSimulatorFor, type ScriptedInteraction } from './helpers';
 
 describe('Sign-in and settings (against the simulator)', () => {
@@ -15,7 +17,7 @@ describe('Sign-in and settings (against the simulator)', () => {
 
   afterEach(async () => {
     restore();
-    await setSetting('apiBaseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await writeWorkspaceSettings(undefined);
     await sim.stop();
   });
 
@@ -89,7 +91,10 @@ describe('Sign-in and settings (against the simulator)', () => {
   it('a workspace-level codegen.apiBaseUrl has no effect', async () => {
     const h = await hooks();
     await h.session.storeToken('test-token');
-    await setSetting('apiBaseUrl', 'https://attacker.example', vscode.ConfigurationTarget.Workspace);
+    // VS Code refuses to write an application-scoped setting to the workspace through the API, so this
+    // writes .vscode/settings.json the way a cloned repository would carry it.
+    await writeWorkspaceSettings({ 'codegen.apiBaseUrl': 'https://attacker.example' });
+    await new Promise((r) => setTimeout(r, 500));
     const user = await h.session.api.getCurrentUser();
     assert.strictEqual(user.id, 7, 'the call must still go to the user-level URL (the simulator)');
     assert.strictEqual(sim.countRequests({ path: '/v1/users/me' }), 1);
@@ -124,3 +129,15 @@ describe('Sign-in and settings (against the simulator)', () => {
     assert.ok(!text.includes('revoked-token-abc'), 'the rejected token appears in the log');
   });
 });
+
+async function writeWorkspaceSettings(settings: Record<string, unknown> | undefined): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!folder) throw new Error('the in-host tests need a workspace folder');
+  const file = path.join(folder, '.vscode', 'settings.json');
+  if (settings === undefined) {
+    await fs.promises.rm(file, { force: true });
+    return;
+  }
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  await fs.promises.writeFile(file, JSON.stringify(settings));
+}

@@ -1,0 +1,45 @@
+// One notification per run transition that matters (finished, needs the user), per the
+// codegen.notifications setting, with "Open pull request" and "Show details".
+import * as vscode from 'vscode';
+import { statusLabel } from '../../api/status';
+import type { Settings } from '../../config/settings';
+import { runTitle, shouldNotify, type RunStore, type RunTransition } from '../../runs/runStore';
+import type { Interaction } from '../../ui/interaction';
+import { isSafeExternalUrl } from '../../util/url';
+
+export class RunNotifier implements vscode.Disposable {
+  private readonly subscription: vscode.Disposable;
+  /** How many notifications were raised (tests count them). */
+  raised = 0;
+
+  constructor(
+    store: RunStore,
+    private readonly settings: Settings,
+    private readonly interaction: Interaction,
+  ) {
+    this.subscription = store.onDidTransition((transition) => {
+      if (shouldNotify(transition, settings.notifications, store.createdHereIds)) void this.notify(transition);
+    });
+  }
+
+  private async notify(transition: RunTransition): Promise<void> {
+    this.raised++;
+    const { run, to } = transition;
+    const prUrl = run.pullRequests.map((pr) => pr.url).find(isSafeExternalUrl);
+    const title = runTitle(run);
+    const message =
+      to === 'needsUser'
+        ? `Codegen needs you: "${title}" is waiting for your reply.`
+        : to === 'succeeded'
+          ? `Codegen finished "${title}"${prUrl ? ' and opened a pull request' : ''}.`
+          : `Codegen run "${title}" ended: ${statusLabel(run.status)}.`;
+    const actions = [...(prUrl ? ['Open pull request'] : []), 'Show details'];
+    const choice = await this.interaction.showMessage({ severity: to === 'failed' ? 'warning' : 'info', message, actions });
+    if (choice === 'Open pull request' && prUrl) await this.interaction.openExternal(prUrl);
+    else if (choice === 'Show details') await vscode.commands.executeCommand('codegen.showRunDetails', run.id);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,45 @@
+// "2 running · 1 needs you" in the status bar; hidden when there is nothing to say.
+import * as vscode from 'vscode';
+import type { RunStore } from '../../runs/runStore';
+
+export class RunsStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('codegen.runs', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: RunStore) {
+    this.item.name = 'Codegen runs';
+    this.item.command = 'codegen.openRun';
+    this.subscription = store.onDidChange(() => this.update());
+    this.update();
+  }
+
+  /** The text shown, or undefined when hidden (for tests). */
+  get text(): string | undefined {
+    return this.visible ? this.item.text : undefined;
+  }
+
+  private visible = false;
+
+  private update(): void {
+    const { running, needsYou } = this.store.counts();
+    const parts: string[] = [];
+    if (running > 0) parts.push(`${running} running`);
+    if (needsYou > 0) parts.push(`${needsYou} needs you`);
+    if (parts.length === 0) {
+      this.item.hide();
+      this.visible = false;
+      return;
+    }
+    this.item.text = `${running > 0 ? '$(sync~spin)' : '$(bell-dot)'} ${parts.join(' · ')}`;
+    this.item.tooltip = 'Codegen runs: click to open one';
+    this.item.backgroundColor = needsYou > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: `Codegen: ${parts.join(', ')}` };
+    this.item.show();
+    this.visible = true;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}
