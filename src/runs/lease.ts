@@ -1,15 +1,16 @@
 // One polling budget for every window: the token's rate limit is shared by all VS Code windows, so at
 // most one window (the lease holder) polls the runs list and publishes what it got; the others read
 // that snapshot instead of calling the API. Both live as small JSON files in the extension's global
-// storage folder. Writes are atomic (temp file + rename); a lease is trusted only after reading it
-// back, and the holder re-reads it before every poll, so a lost race costs at most one extra poll.
+// storage folder. Writes are atomic (temp file + rename); a new lease is trusted only after reading it
+// back a moment later, and the holder re-reads it before every poll, so even a lost race costs at most
+// one extra poll.
 
 import { randomUUID } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as v from 'valibot';
 import type { AgentRun } from '../api/types';
-import { type Clock, systemClock, type TimerHandle } from '../util/clock';
+import { type Clock, sleep, systemClock, type TimerHandle } from '../util/clock';
 import { type Disposable, Emitter, type Event } from '../util/events';
 import { storedRunSchema, type ViewStatus } from './runStore';
 
@@ -54,6 +55,8 @@ export interface PollingLeaseOptions {
   renewMs?: number;
   /** Lifetime of a lease without renewal (default 3 × renewMs). */
   ttlMs?: number;
+  /** Wait between writing a new lease and reading it back to see who won (default 50 ms). */
+  settleMs?: number;
   fs?: LeaseFileSystem;
 }
 
@@ -69,16 +72,20 @@ export class PollingLease implements Disposable {
   readonly file: string;
   readonly renewMs: number;
   readonly ttlMs: number;
+  private readonly settleMs: number;
   private readonly dir: string;
   private readonly clock: Clock;
   private readonly fs: LeaseFileSystem;
   private readonly heldEmitter = new Emitter<boolean>();
   private held = false;
+  /** We wrote the file and have not removed it: release() must look. */
+  private mayOwnFile = false;
   private focused = true;
   private renewTimer: TimerHandle | undefined;
   private tempCounter = 0;
   /** Serializes this window's own lease operations, so a renew never races an acquire or a release. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly stopped = new AbortController();
   private disposed = false;
 
   /** Fires when this window gains or loses the lease (lost: another window took it over). */
@@ -91,6 +98,7 @@ export class PollingLease implements Disposable {
     this.clock = options.clock ?? systemClock;
     this.renewMs = Math.max(1, options.renewMs ?? DEFAULT_LEASE_RENEW_MS);
     this.ttlMs = Math.max(this.renewMs * 2, options.ttlMs ?? this.renewMs * 3);
+    this.settleMs = Math.max(0, options.settleMs ?? 50);
     this.fs = options.fs ?? nodeFileSystem;
   }
 
@@ -117,7 +125,13 @@ export class PollingLease implements Disposable {
         return false;
       }
       await this.writeRecord();
-      // Another window may have written between our read and our rename: the file says who won.
+      // Another window may have read the lease as free just before our write and be writing its own:
+      // wait until such a write has landed, then the file says who won, the same for both windows.
+      try {
+        await sleep(this.clock, this.settleMs, this.stopped.signal);
+      } catch {
+        return false; // disposed meanwhile
+      }
       const check = await this.read();
       this.setHeld(check?.ownerId === this.ownerId);
       return this.held;
@@ -134,8 +148,9 @@ export class PollingLease implements Disposable {
   /** Gives the lease up so another window can take it at once. */
   release(): Promise<void> {
     return this.serialize(async () => {
-      if (!this.held) return;
       this.setHeld(false);
+      if (!this.mayOwnFile) return;
+      this.mayOwnFile = false;
       const current = await this.read();
       if (current?.ownerId !== this.ownerId) return;
       try {
@@ -156,6 +171,7 @@ export class PollingLease implements Disposable {
     if (this.disposed) return;
     void this.release();
     this.disposed = true;
+    this.stopped.abort();
     this.clearRenewTimer();
     this.heldEmitter.dispose();
   }
@@ -184,6 +200,7 @@ export class PollingLease implements Disposable {
 
   private async writeRecord(): Promise<void> {
     const record: LeaseRecord = { ownerId: this.ownerId, expiresAt: this.clock.now() + this.ttlMs, focused: this.focused };
+    this.mayOwnFile = true;
     try {
       await writeAtomically(this.fs, this.dir, this.file, JSON.stringify(record), `${safeName(this.ownerId)}.${this.tempCounter++}`);
     } catch {
