@@ -1,0 +1,121 @@
+// Builds the plain view models the webview receives from the domain types. Runs on the extension side,
+// so the webview never sees raw service JSON: every value is a bounded string, number or boolean.
+
+import { statusCategory, statusLabel } from '../api/status';
+import type { AgentRun, LogEntry, PullRequest } from '../api/types';
+import { LIMITS, type LogEntryView, type PullRequestView, type RunView } from './messages';
+import { safeHttpsUrl } from './urls';
+
+// C0/C1 controls (except tab/newline), bidi overrides and zero-width characters: in a one-line label
+// they only serve to hide or reorder text.
+// eslint-disable-next-line no-control-regex
+const LABEL_NOISE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g;
+// eslint-disable-next-line no-control-regex
+const FIELD_NOISE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+/g;
+
+/** Cuts `text` to at most `max` characters, ending with a note saying how much was cut. */
+export function capText(text: string, max: number = LIMITS.field): string {
+  if (text.length <= max) return text;
+  const note = (cut: number): string => `\n… [truncated: ${cut} more characters]`;
+  // The note's own length depends on the number, so size it for the worst case.
+  const keep = Math.max(0, max - note(text.length).length);
+  return text.slice(0, keep) + note(text.length - keep);
+}
+
+/** A one-line label: control and invisible characters collapsed, whitespace squeezed, length bounded. */
+export function toLabel(value: unknown, max: number = 300): string {
+  if (typeof value !== 'string' && typeof value !== 'number') return '';
+  const text = String(value).replace(LABEL_NOISE, ' ').replace(/\s+/g, ' ').trim();
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+function toField(text: string): string {
+  return capText(text.replace(FIELD_NOISE, ''));
+}
+
+/**
+ * Display text of a JSON-ish value from the service: objects and arrays (or strings holding a JSON
+ * object/array) become pretty JSON; other strings stay as they are; null/undefined become empty.
+ */
+export function displayValue(value: unknown): { text: string; isJson: boolean } {
+  if (value === undefined || value === null) return { text: '', isJson: false };
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if ((trimmed.startsWith('{') && trimmed.endsWith('}')) || (trimmed.startsWith('[') && trimmed.endsWith(']'))) {
+      try {
+        const parsed: unknown = JSON.parse(trimmed);
+        return { text: toField(JSON.stringify(parsed, null, 2)), isJson: true };
+      } catch {
+        // Not JSON after all: show it as text.
+      }
+    }
+    return { text: toField(value), isJson: false };
+  }
+  if (typeof value === 'object') {
+    try {
+      return { text: toField(JSON.stringify(value, null, 2) ?? ''), isJson: true };
+    } catch {
+      return { text: '[unprintable value]', isJson: false };
+    }
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return { text: String(value), isJson: false };
+  return { text: '', isJson: false };
+}
+
+/** The title a run is shown with: the first line of its summary, or "Run #id". */
+export function defaultRunTitle(run: Pick<AgentRun, 'id' | 'summary' | 'metadata'>): string {
+  const metaTitle = run.metadata?.title;
+  if (typeof metaTitle === 'string' && toLabel(metaTitle) !== '') return toLabel(metaTitle, 80);
+  const firstLine = (run.summary ?? '')
+    .split('\n')
+    .map((line) => line.replace(/^[\s#>*\-+`]+/, '').replace(/[*_`]+/g, ''))
+    .find((line) => line.trim() !== '');
+  return firstLine ? toLabel(firstLine, 80) : `Run #${run.id}`;
+}
+
+function toPullRequestView(pr: PullRequest): PullRequestView {
+  const state = pr.merged === true ? 'merged' : toLabel(pr.state, 40).toLowerCase();
+  return {
+    title: toLabel(pr.title, 300) || (pr.id !== undefined ? `Pull request #${pr.id}` : 'Pull request'),
+    url: safeHttpsUrl(pr.url) ?? '',
+    branch: toLabel(pr.headBranchName, 300),
+    state,
+  };
+}
+
+export function toRunView(run: AgentRun, title: string): RunView {
+  return {
+    id: run.id,
+    title: toLabel(title, 300) || `Run #${run.id}`,
+    status: toLabel(run.status, 100),
+    statusLabel: toLabel(statusLabel(run.status), 100),
+    statusCategory: statusCategory(run.status),
+    createdAt: toLabel(run.createdAt, 100),
+    sourceType: toLabel(run.sourceType, 100),
+    webUrl: safeHttpsUrl(run.webUrl) ?? '',
+    summary: typeof run.summary === 'string' ? toField(run.summary) : '',
+    result: typeof run.result === 'string' ? toField(run.result) : '',
+    pullRequests: run.pullRequests.slice(0, 100).map(toPullRequestView),
+  };
+}
+
+export function toLogEntryView(entry: LogEntry, index: number): LogEntryView {
+  const observation = displayValue(entry.observation);
+  const toolInput = displayValue(entry.toolInput);
+  const toolOutput = displayValue(entry.toolOutput);
+  return {
+    index,
+    createdAt: toLabel(entry.createdAt, 100),
+    // Unknown message types still display, as the service sent them.
+    messageType: toLabel(entry.messageType, 100),
+    toolName: toLabel(entry.toolName, 200),
+    thought: typeof entry.thought === 'string' ? toField(entry.thought) : displayValue(entry.thought).text,
+    observation: observation.text,
+    observationIsJson: observation.isJson,
+    toolInput: toolInput.text,
+    toolInputIsJson: toolInput.isJson,
+    toolOutput: toolOutput.text,
+    toolOutputIsJson: toolOutput.isJson,
+  };
+}
