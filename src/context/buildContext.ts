@@ -343,8 +343,7 @@ function prepare(input: BuildContextInput): Prepared {
   }
 
   const preparedBlocks: PreparedBlock[] = blocks.map((b, i) => {
-    let code = codeOfLines(doc, b.start, b.end);
-    if (wholeFile && code.endsWith('\n')) code = code.slice(0, -1);
+    const code = codeOfLines(doc, b.start, b.end);
     return { lines: ranges[i] ?? { startLine: b.start + 1, endLine: b.end + 1 }, code, fence: fenceFor(code), selectedTextNotes: b.selectedTextNotes };
   });
 

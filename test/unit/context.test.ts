@@ -325,6 +325,15 @@ describe('buildContext', () => {
       assert.equal(codeBlocks(built.prompt)[0]!.info, 'weirdlangid');
     });
 
+    it('keeps a trailing empty line of the file that is followed by the final newline', () => {
+      const built = buildContext(input({ document: doc('a\n\n') }));
+      assert.deepEqual(built.metadata['ranges'], [{ start_line: 1, end_line: 2 }]);
+      assert.equal(codeBlocks(built.prompt)[0]!.code, 'a\n');
+      const noFinalNewline = buildContext(input({ document: doc('a\nb') }));
+      assert.deepEqual(noFinalNewline.metadata['ranges'], [{ start_line: 1, end_line: 2 }]);
+      assert.equal(codeBlocks(noFinalNewline.prompt)[0]!.code, 'a\nb');
+    });
+
     it('renders an empty file as an empty block', () => {
       const built = buildContext(input({ document: doc('') }));
       assert.deepEqual(built.metadata['ranges'], [{ start_line: 1, end_line: 1 }]);
