@@ -476,6 +476,14 @@ describe('api client against the simulator', function () {
       assert.deepEqual(waits, [{ rateClass: 'standard', waitMs: 9_000, reason: 'retryAfter' }]);
     });
 
+    it('a Retry-After beyond a minute fails fast with rateLimited instead of hanging silently', async () => {
+      sim.injectFault({ kind: 'rateLimit', path: '/v1/users/me', retryAfterSeconds: 3_600 });
+      const error = await rejectsWith(settle(client().getCurrentUser(), clock), 'rateLimited');
+      assert.equal(error.details.retryAfterMs, 3_600_000);
+      assert.match(error.message, /Try again in 3600 s/);
+      assert.equal(sim.countRequests({ path: '/v1/users/me' }), 1);
+    });
+
     it('429 without Retry-After: exponential backoff with full jitter', async () => {
       sim.injectFault({ kind: 'rateLimit', path: '/v1/users/me', retryAfterSeconds: null, times: 3 });
       await settle(client().getCurrentUser(), clock);
