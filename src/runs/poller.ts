@@ -4,6 +4,7 @@
 // waited out, a refused token stops polling until resume(). With `shared`, windows take turns through
 // a PollingLease: one polls and publishes a snapshot, the others read it.
 
+import { randomUUID } from 'node:crypto';
 import { isApiError } from '../api/errors';
 import type { CodegenApi } from '../api/types';
 import { type Clock, systemClock, type TimerHandle } from '../util/clock';
@@ -66,6 +67,8 @@ export class RunPoller implements Disposable {
   private readonly random: () => number;
   private readonly maxBackoffMs: number;
   private readonly sharedOptions: SharedPollingOptions | undefined;
+  /** This window's id in lease and snapshot files: the same for every list it shows. */
+  private readonly ownerId: string;
   private readonly watchMs: number;
   private readonly onError: (error: unknown) => void;
   private readonly needAuthEmitter = new Emitter<void>();
@@ -110,6 +113,7 @@ export class RunPoller implements Disposable {
     this.random = options.random ?? Math.random;
     this.maxBackoffMs = Math.max(1_000, options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
     this.sharedOptions = options.shared;
+    this.ownerId = options.shared?.ownerId ?? `${process.pid}-${randomUUID()}`;
     this.watchMs = Math.max(100, options.shared?.watchMs ?? DEFAULT_WATCH_MS);
     this.onError = options.onError ?? (() => undefined);
     this.intervalMs = toIntervalMs(options.intervalSeconds);
@@ -458,7 +462,7 @@ export class RunPoller implements Disposable {
     const lease = new PollingLease({
       dir: options.dir,
       name: key,
-      ownerId: options.ownerId,
+      ownerId: this.ownerId,
       clock: this.clock,
       renewMs: options.renewMs,
       ttlMs: options.ttlMs,

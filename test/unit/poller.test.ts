@@ -258,6 +258,30 @@ describe('RunPoller (simulator, fake clock)', function () {
     assert.ok(sim.requests.filter((request) => request.path === RUNS_PATH).every((request) => request.query['user_id'] === String(SIM.userId)));
   });
 
+  it('starts over for another organization: the list empties and reloads from there', async () => {
+    sim.addRun({ status: 'COMPLETE' });
+    start({ viewVisible: true });
+    await run(0);
+    assert.equal(store.size, 1);
+    poller!.setAccount({ orgId: SIM.otherOrgId, userId: SIM.userId });
+    assert.equal(store.size, 0);
+    await run(0);
+    assert.equal(sim.countRequests({ path: `/v1/organizations/${SIM.otherOrgId}/agent/runs` }), 1);
+    assert.equal(store.loaded, true);
+    assert.equal(store.size, 0);
+  });
+
+  it('refreshes restored runs at once when the view is visible', async () => {
+    sim.addRun({ status: 'COMPLETE' });
+    const saved = { version: 1, filter: { scope: 'mine' }, runs: [{ id: 999, organizationId: 1, status: 'RUNNING', pullRequests: [] }], hasMore: false, createdHere: [], lastSuccessAt: clock.now() - 1_000 };
+    store = new RunStore({ clock, storage: { load: () => Promise.resolve(saved), save: () => Promise.resolve() } });
+    assert.equal(await store.restore({ organizationId: SIM.orgId }), true);
+    start({ viewVisible: true });
+    await run(0);
+    assert.equal(listCalls(), 1);
+    assert.deepEqual(store.runs.map((r) => r.status), ['COMPLETE']);
+  });
+
   it('dispose clears every timer and aborts the request in flight', async () => {
     sim.injectFault({ kind: 'slow', path: 'agent/runs$', delayMs: 400 });
     start({ viewVisible: true });

@@ -26,12 +26,10 @@ export class IoTracker {
   }
 }
 
-let fetchModule: Promise<FetchLike> | undefined;
-
-/** node-fetch, loaded once (an ESM import is real I/O the tracker must not miss). */
-export function loadNodeFetch(): Promise<FetchLike> {
-  fetchModule ??= import('node-fetch').then((module) => module.default as unknown as FetchLike);
-  return fetchModule;
+/** node-fetch, loaded before any tracked request (an ESM import is real I/O; Node caches the module). */
+export async function loadNodeFetch(): Promise<FetchLike> {
+  const module = await import('node-fetch');
+  return module.default;
 }
 
 /** A fetch whose request and body read are both tracked. */
