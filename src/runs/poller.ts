@@ -291,7 +291,12 @@ export class RunPoller implements Disposable {
     const manual = trigger === 'manual';
     if (!manual && (this.needsAuth || !this.wantsData())) return;
     const generation = this.generation;
-    if (!(await this.resolveUserId(generation))) return;
+    // Paces a non-holder's looks at the snapshot, whatever happens next.
+    if (!manual) this.lastFollowerCheckAt = this.clock.now();
+    if (this.needsUserId()) {
+      if (!manual && this.clock.now() < this.notBefore) return;
+      if (!(await this.resolveUserId(generation))) return;
+    }
     const shared = this.sharedFor(this.listKey());
     if (manual) {
       if (this.clock.now() < this.rateLimitedUntil) return; // the tick's end schedules the poll for then
@@ -300,7 +305,6 @@ export class RunPoller implements Disposable {
     }
     if (shared) {
       await this.readSnapshot(shared, generation);
-      this.lastFollowerCheckAt = this.clock.now();
       if (this.clock.now() < this.dueAt()) return;
       if (!(await shared.lease.tryAcquire())) return;
       if (generation !== this.generation || this.disposed) return;
@@ -367,8 +371,12 @@ export class RunPoller implements Disposable {
   }
 
   /** Scope 'mine' needs the user's id: asked once per account. False when it could not be had. */
+  private needsUserId(): boolean {
+    return this.userId === undefined && this.store.filter.scope === 'mine';
+  }
+
   private async resolveUserId(generation: number): Promise<boolean> {
-    if (this.userId !== undefined || this.store.filter.scope !== 'mine') return true;
+    if (!this.needsUserId()) return true;
     const controller = new AbortController();
     this.inFlight.add(controller);
     try {

@@ -298,6 +298,16 @@ describe('RunPoller windows sharing one budget (simulator, fake clock)', functio
     assert.ok(gapsMs().every((gap) => gap <= 12_100), gapsMs().join(', '));
   });
 
+  it("backs off when the user's id cannot be had, without storming the service", async () => {
+    sim.injectFault({ kind: 'status', status: 500, path: '^/v1/users/me$', times: -1 });
+    const a = await openWindow('window-a', { userId: undefined });
+    await run(60_000);
+    // 0 s, then 15 s later (half of 20 s plus half jitter), then 30 s after that.
+    assert.equal(sim.countRequests({ path: '/v1/users/me' }), 3);
+    assert.equal(listRequests().length, 0);
+    assert.equal(a.store.status.kind, 'offline');
+  });
+
   it('stops every window and leaves no timer when no view is visible and nothing runs', async () => {
     const a = await openWindow('window-a');
     const b = await openWindow('window-b');
