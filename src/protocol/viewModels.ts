@@ -63,17 +63,6 @@ export function displayValue(value: unknown): { text: string; isJson: boolean } 
   return { text: '', isJson: false };
 }
 
-/** The title a run is shown with: the first line of its summary, or "Run #id". */
-export function defaultRunTitle(run: Pick<AgentRun, 'id' | 'summary' | 'metadata'>): string {
-  const metaTitle = run.metadata?.title;
-  if (typeof metaTitle === 'string' && toLabel(metaTitle) !== '') return toLabel(metaTitle, 80);
-  const firstLine = (run.summary ?? '')
-    .split('\n')
-    .map((line) => line.replace(/^[\s#>*\-+`]+/, '').replace(/[*_`]+/g, ''))
-    .find((line) => line.trim() !== '');
-  return firstLine ? toLabel(firstLine, 80) : `Run #${run.id}`;
-}
-
 function toPullRequestView(pr: PullRequest): PullRequestView {
   const state = pr.merged === true ? 'merged' : toLabel(pr.state, 40).toLowerCase();
   return {

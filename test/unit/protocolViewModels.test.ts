@@ -4,7 +4,7 @@ import { logEntryToText } from '../../src/protocol/logText';
 import { LIMITS, parseLogEntryView, parseRunView } from '../../src/protocol/messages';
 import { parseRunDetailsState, runIdFromArgument } from '../../src/protocol/panelState';
 import { safeHttpsUrl } from '../../src/protocol/urls';
-import { capText, defaultRunTitle, displayValue, toLabel, toLogEntryView, toRunView } from '../../src/protocol/viewModels';
+import { capText, displayValue, toLabel, toLogEntryView, toRunView } from '../../src/protocol/viewModels';
 import { buildShellHtml, contentSecurityPolicy } from '../../src/views/runDetails/html';
 
 describe('protocol: https-only URLs', () => {
@@ -49,7 +49,7 @@ describe('protocol: view models', () => {
   };
 
   it('builds a run view that passes its own validator, with unsafe links removed', () => {
-    const view = toRunView(run, defaultRunTitle(run));
+    const view = toRunView(run, 'Fix the login bug');
     assert.deepStrictEqual(parseRunView(view), view);
     assert.strictEqual(view.title, 'Fix the login bug');
     assert.strictEqual(view.statusCategory, 'failed');
@@ -61,8 +61,8 @@ describe('protocol: view models', () => {
     ]);
   });
 
-  it('titles a run without summary by its id', () => {
-    assert.strictEqual(defaultRunTitle({ id: 5, pullRequests: [] } as unknown as AgentRun), 'Run #5');
+  it('falls back to "Run #id" for an empty title', () => {
+    assert.strictEqual(toRunView(run, ' \u200b ').title, 'Run #12');
   });
 
   it('shows unknown statuses as sent, in the unknown category', () => {

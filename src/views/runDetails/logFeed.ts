@@ -98,6 +98,11 @@ export class RunLogFeed {
       }
       const skip = this.next;
       const page = await this.fetchPage({ skip, limit: this.pageSize, reverse: false }, signal);
+      if (page.totalLogs !== undefined && page.totalLogs < skip) {
+        // The log got shorter than what we hold: it was rewritten. Start over from the newest page.
+        const update = await this.loadNewestNow(signal);
+        return { ...update, more: false };
+      }
       const logs = page.logs.slice(0, this.pageSize);
       this.noteTotal(page);
       const views = logs.map((entry, i) => toLogEntryView(entry, skip + i));
