@@ -6,11 +6,16 @@ import { RateGovernor } from './api/rateGovernor';
 import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands } from './commands/authCommands';
+import { registerRunCommands } from './commands/runCommands';
 import { Settings } from './config/settings';
 import type { TestHooks } from './testHooks';
 import { ContextKeys } from './ui/contextKeys';
 import { SwappableInteraction, VsCodeInteraction } from './ui/interaction';
 import { LogRecorder, teeLog } from './util/log';
+import { systemClock } from './util/clock';
+import { RunsController } from './views/runs/runsController';
+import { RunNotifier } from './views/runs/notifications';
+import { RunsStatusBar } from './views/runs/statusBar';
 
 export interface CodegenExtensionExports {
   /** Present only in the project's in-host tests (CODEGEN_TEST_MODE=1). */
@@ -41,6 +46,12 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   );
   context.subscriptions.push(settings, tokens, session, governor);
   context.subscriptions.push(...registerAuthCommands(session, settings, interaction, log));
+
+  const runs = new RunsController(context, session, settings, systemClock, log);
+  const notifier = new RunNotifier(runs.store, settings, interaction);
+  const statusBar = new RunsStatusBar(runs.store);
+  context.subscriptions.push(runs, notifier, statusBar);
+  context.subscriptions.push(...registerRunCommands({ session, settings, store: runs.store, refresher: runs, interaction, log }));
   void session.initialize();
 
   log.info(`Codegen ${version} activated`);
@@ -52,6 +63,14 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
       logText: () => recorder?.text ?? '',
       hasToken: async () => (await tokens.get()) !== undefined,
       session,
+      runs: {
+        store: runs.store,
+        view: runs.view,
+        tree: runs.tree,
+        poller: () => runs.currentPoller,
+        notificationsRaised: () => notifier.raised,
+        statusBarText: () => statusBar.text,
+      },
     },
   };
 }

@@ -3,6 +3,10 @@
 import type { CodegenApi, User } from './api/types';
 import type { SessionState } from './auth/session';
 import type { Interaction } from './ui/interaction';
+import type { RunStore } from './runs/runStore';
+import type { RunPoller } from './runs/poller';
+import type { RunsNode, RunsTreeProvider } from './views/runs/runsTree';
+import type { TreeView } from 'vscode';
 
 export interface TestHooks {
   interaction: { swap(next: Interaction): Interaction };
@@ -15,5 +19,13 @@ export interface TestHooks {
     readonly api: CodegenApi;
     storeToken(token: string, verifiedUser?: User): Promise<void>;
     signOut(): Promise<void>;
+  };
+  runs: {
+    store: RunStore;
+    view: TreeView<unknown>;
+    tree: RunsTreeProvider;
+    poller(): RunPoller | undefined;
+    notificationsRaised(): number;
+    statusBarText(): string | undefined;
   };
 }

@@ -5,7 +5,7 @@ import { statusCategory, statusLabel } from '../api/status';
 import type { AgentRun } from '../api/types';
 import type { Session } from '../auth/session';
 import type { Settings } from '../config/settings';
-import { runTitle, type RunScope, type RunStore } from '../runs/runStore';
+import { runTitle, type RunFilter, type RunScope, type RunStore } from '../runs/runStore';
 import type { Interaction } from '../ui/interaction';
 import { showError } from '../ui/showError';
 import type { Log } from '../util/log';
@@ -17,6 +17,7 @@ import type { RunsNode } from '../views/runs/runsTree';
 export interface RunsRefresher {
   refreshNow(): Promise<void>;
   loadMore(): Promise<void>;
+  setFilter(filter: RunFilter): void;
 }
 
 export type PrAction = 'ban' | 'unban' | 'removeFromPr';
@@ -176,7 +177,7 @@ export function registerRunCommands(deps: {
       { title: 'Codegen: Filter runs', placeHolder: 'Only runs started from…' },
     );
     if (source === undefined) return;
-    if (store.setFilter({ scope, sourceType: source || undefined })) await refresher.refreshNow();
+    refresher.setFilter({ scope, sourceType: source || undefined });
   };
 
   const openRun = async (): Promise<void> => {
