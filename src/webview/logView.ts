@@ -322,8 +322,8 @@ export class LogView {
     row.tabIndex = -1;
     row.dataset.index = String(entry.index);
     const type = entry.messageType.toUpperCase();
-    if (type === 'ERROR' || type === 'PR_CREATION_FAILED') row.classList.add('is-error');
-    if (type === 'FINAL_ANSWER') row.classList.add('is-final');
+    if (type === 'ERROR' || type === 'PR_CREATION_FAILED') row.classList.add('entry-error');
+    if (type === 'FINAL_ANSWER') row.classList.add('entry-final');
 
     const head = el(doc, 'div', 'row-head');
     const time = this.formatTime(entry.createdAt);

@@ -192,6 +192,8 @@ export class VirtualList<T> {
         this.rendered.delete(key);
       }
     }
+    // Size the spacers for the new items first: a browser clamps scrollTop to the current content height.
+    this.renderWindow();
     if (anchor === 'bottom' || (anchor === 'keep' && wasAtBottom && items.length > 0)) this.scrollToBottomNow();
     else if (anchor === 'top') this.options.viewport.scrollTop = 0;
     else if (anchorState) this.restoreAnchor(anchorState);
