@@ -5,7 +5,7 @@ import type { SessionState } from './auth/session';
 import type { Interaction } from './ui/interaction';
 import type { RunStore } from './runs/runStore';
 import type { RunPoller } from './runs/poller';
-import type { RunsNode, RunsTreeProvider } from './views/runs/runsTree';
+import type { RunsTreeProvider } from './views/runs/runsTree';
 import type { TreeView } from 'vscode';
 
 export interface TestHooks {

@@ -63,6 +63,7 @@ const baseSettings = {
   'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true, 'git.openRepositoryInParentFolders': 'never', 'window.restoreWindows': 'none',
   'workbench.welcomePage.walkthroughs.openOnInstall': false, 'chat.commandCenter.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /**

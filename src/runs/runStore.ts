@@ -492,12 +492,20 @@ export function countRuns(runs: readonly AgentRun[]): RunCounts {
 /** A one-line title: metadata.title, else the first line of the summary, else "Run #id"; at most 80 characters. */
 export function runTitle(run: AgentRun): string {
   const fromMetadata = run.metadata?.['title'];
-  const candidates = [typeof fromMetadata === 'string' ? fromMetadata : undefined, firstLine(run.summary)];
+  const candidates = [typeof fromMetadata === 'string' ? fromMetadata : undefined, plainText(firstLine(run.summary))];
   for (const candidate of candidates) {
     const text = candidate?.replace(/\s+/g, ' ').trim();
     if (text) return text.length > TITLE_MAX ? `${text.slice(0, TITLE_MAX - 1).trimEnd()}…` : text;
   }
   return `Run #${run.id}`;
+}
+
+/** A summary line without its markdown syntax: a title is shown as plain text. */
+function plainText(line: string | undefined): string | undefined {
+  return line
+    ?.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+)/, '')
+    .replace(/(\*\*|__|\*|`)/g, '');
 }
 
 function firstLine(text: string | undefined): string | undefined {

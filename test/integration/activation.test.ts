@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { hooks, script } from './helpers';
 
 const EXTENSION_ID = 'codegen-sh.codegen-vscode';
 
@@ -50,7 +51,16 @@ describe('Activation', () => {
     assert.deepStrictEqual(undeclared, [], 'registered but not declared');
   });
 
-  it('refreshes the runs view through its command without throwing', async () => {
-    await vscode.commands.executeCommand('codegen.refreshRuns');
+  it('refreshing while signed out asks for a token instead of calling the API', async () => {
+    const { ui, restore } = await script();
+    try {
+      const h = await hooks();
+      await h.session.signOut();
+      await vscode.commands.executeCommand('codegen.refreshRuns');
+      assert.strictEqual(ui.inputs.length, 1);
+      assert.match(String(ui.inputs[0]?.title), /Set API token/);
+    } finally {
+      restore();
+    }
   });
 });

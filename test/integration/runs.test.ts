@@ -1,7 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { CodegenSimulator } from '../simulator/simulator';
-import type { RunsNode } from '../../src/views/runs/runsTree';
 import { hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
 
 describe('Runs view (against the simulator)', () => {
@@ -29,15 +28,15 @@ describe('Runs view (against the simulator)', () => {
   it('lists runs in groups with status, context values and PR children', async () => {
     const h = await hooks();
     const tree = h.runs.tree;
-    const roots = tree.getChildren() as RunsNode[];
-    const labels = roots.map((n) => String(tree.getTreeItem(n).label));
+    const roots = tree.getChildren();
+    const labels = roots.map((n) => labelOf(tree.getTreeItem(n)));
     assert.ok(labels.includes('Finished'), `groups: ${labels.join(', ')}`);
     assert.strictEqual(labels[labels.length - 1], 'Load more…', '30 runs with pages of 25 leave more to load');
     // Groups are in the order needs you, running, finished.
     const order = ['Needs you', 'Running', 'Finished'].filter((l) => labels.includes(l));
     assert.deepStrictEqual(labels.filter((l) => order.includes(l)), order);
     const finished = roots.find((n) => n.kind === 'group' && n.group === 'finished')!;
-    const runNodes = tree.getChildren(finished) as RunsNode[];
+    const runNodes = tree.getChildren(finished);
     assert.ok(runNodes.length > 0);
     const withPr = runNodes.find((n) => n.kind === 'run' && n.run.pullRequests.length > 0);
     assert.ok(withPr && withPr.kind === 'run', 'some historical run has a pull request');
@@ -48,7 +47,7 @@ describe('Runs view (against the simulator)', () => {
     assert.deepStrictEqual(runItem.command?.arguments, [withPr.run.id]);
     assert.ok(runItem.iconPath instanceof vscode.ThemeIcon);
     assert.ok(runItem.tooltip instanceof vscode.MarkdownString && runItem.tooltip.isTrusted !== true);
-    const prs = tree.getChildren(withPr) as RunsNode[];
+    const prs = tree.getChildren(withPr);
     assert.strictEqual(prs.length, withPr.run.pullRequests.length);
     const prItem = tree.getTreeItem(prs[0]!);
     assert.strictEqual(prItem.command?.command, 'codegen.openPullRequest');
@@ -117,3 +116,7 @@ describe('Runs view (against the simulator)', () => {
     assert.strictEqual(sim.getRun(run.id)?.checksBanned, true);
   });
 });
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}

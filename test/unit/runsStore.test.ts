@@ -220,6 +220,7 @@ describe('RunStore', () => {
     it('titles a run from metadata, else the summary, else its id, within 80 characters', () => {
       assert.equal(runTitle(run(1, 'RUNNING', { metadata: { title: '  Fix the\nlogin bug ' }, summary: 'other' })), 'Fix the login bug');
       assert.equal(runTitle(run(1, 'RUNNING', { metadata: { title: 42 }, summary: '\n  First line  \nsecond' })), 'First line');
+      assert.equal(runTitle(run(1, 'COMPLETE', { summary: '## **Done.** Added `greet()` — see [the PR](https://x.example/1)' })), 'Done. Added greet() — see the PR');
       assert.equal(runTitle(run(17, 'RUNNING', { metadata: { title: '   ' } })), 'Run #17');
       const long = runTitle(run(1, 'RUNNING', { summary: 'x'.repeat(200) }));
       assert.equal(long.length, 80);

@@ -12,13 +12,21 @@ export class RunNotifier implements vscode.Disposable {
   /** How many notifications were raised (tests count them). */
   raised = 0;
 
+  /**
+   * @param isNotifyingWindow in 'all' mode every window sees the same transitions (non-holders apply the
+   *   shared snapshot): only one window, the focused one or the lease holder, shows them.
+   */
   constructor(
     store: RunStore,
-    private readonly settings: Settings,
+    settings: Settings,
     private readonly interaction: Interaction,
+    isNotifyingWindow: () => boolean,
   ) {
     this.subscription = store.onDidTransition((transition) => {
-      if (shouldNotify(transition, settings.notifications, store.createdHereIds)) void this.notify(transition);
+      const mode = settings.notifications;
+      if (!shouldNotify(transition, mode, store.createdHereIds)) return;
+      if (mode === 'all' && !transition.createdHere && !isNotifyingWindow()) return;
+      void this.notify(transition);
     });
   }
 
