@@ -28,6 +28,29 @@ const common = {
   plugins: [problemReporter],
 };
 
+/**
+ * node-fetch is loaded on the first request (`await import('node-fetch')` in the client), so it is its own
+ * bundle next to extension.js: activation never reads it and the main bundle stays small.
+ */
+const nodeFetchAsSibling = {
+  name: 'node-fetch-as-sibling',
+  setup(build) {
+    build.onResolve({ filter: /^node-fetch$/ }, () => ({ path: './nodeFetch.js', external: true }));
+  },
+};
+
+/**
+ * fetch-blob falls back to web-streams-polyfill (60 KB) only on Node without node:stream/web (< 16.5);
+ * every VS Code this extension supports has it, so the fallback is an empty module.
+ */
+const noStreamsPolyfill = {
+  name: 'no-streams-polyfill',
+  setup(build) {
+    build.onResolve({ filter: /^web-streams-polyfill/ }, () => ({ path: 'web-streams-polyfill', namespace: 'empty' }));
+    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 const targets = [
   {
     ...common,
@@ -38,6 +61,18 @@ const targets = [
     target: 'node18',
     external: ['vscode'],
     metafile: true,
+    // import() becomes require(): the extension host loads the extension as CommonJS.
+    supported: { 'dynamic-import': false },
+    plugins: [...common.plugins, nodeFetchAsSibling],
+  },
+  {
+    ...common,
+    entryPoints: ['node_modules/node-fetch/src/index.js'],
+    outfile: 'dist/nodeFetch.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
+    plugins: [...common.plugins, noStreamsPolyfill],
   },
   // The secret scanner (secretlint) is large, so it is its own bundle, require()d only when a prompt is checked.
   // Its preset's one dynamic import loads node-forge (~290 KB) to open .p12 files read from disk; the scanner
