@@ -7,6 +7,7 @@ import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands } from './commands/authCommands';
 import { registerRunCommands } from './commands/runCommands';
+import { registerSendWorkCommands } from './commands/sendWork';
 import { Settings } from './config/settings';
 import type { TestHooks } from './testHooks';
 import { ContextKeys } from './ui/contextKeys';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const statusBar = new RunsStatusBar(runs.store);
   context.subscriptions.push(runs, notifier, statusBar);
   context.subscriptions.push(...registerRunCommands({ session, settings, store: runs.store, refresher: runs, interaction, log }));
+  context.subscriptions.push(...registerSendWorkCommands({ context, session, settings, runs, governor, interaction, log }));
   void session.initialize();
 
   log.info(`Codegen ${version} activated`);

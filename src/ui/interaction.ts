@@ -36,11 +36,64 @@ export interface PickRequest {
   placeHolder?: string;
 }
 
+/** A prompt template as the prompt picker offers it. */
+export interface PromptTemplateChoice {
+  id: string;
+  label: string;
+  /** What the template says, shown under its label. */
+  detail?: string;
+}
+
+export interface PromptPickRequest {
+  title: string;
+  placeHolder?: string;
+  /** Text the input starts with, e.g. a request kept from a send that did not go through. */
+  value?: string;
+  /** Recent requests, most recent first. */
+  history: readonly string[];
+  templates: readonly PromptTemplateChoice[];
+  /** Names of the images attached so far. */
+  images: readonly string[];
+  /** Offer the "Attach images…" button. */
+  allowImages: boolean;
+}
+
+/**
+ * What the user did in the prompt picker. Only 'send' ends it; the others ask the caller to do something
+ * (open a file dialog, forget a history entry) and show the picker again with `draft` as its value.
+ */
+export type PromptPickResult =
+  | { kind: 'send'; text: string; templateId?: string }
+  | { kind: 'attachImages'; draft: string }
+  | { kind: 'clearImages'; draft: string }
+  | { kind: 'forget'; entry: string; draft: string };
+
+export interface ReviewRequest {
+  /** The full prompt about to be sent. */
+  text: string;
+  /** Language of the review editor (the prompt is Markdown). */
+  language?: string;
+}
+
+export interface FilePickRequest {
+  title: string;
+  openLabel?: string;
+  /** e.g. { Images: ['png', 'jpg'] } */
+  filters?: Record<string, string[]>;
+  canSelectMany?: boolean;
+}
+
 export interface Interaction {
   showMessage(request: MessageRequest): Promise<string | undefined>;
   showInput(request: InputRequest): Promise<string | undefined>;
   showPick<T>(items: readonly PickItem<T>[], request: PickRequest): Promise<T | undefined>;
   openExternal(url: string): Promise<boolean>;
+  /** A request box with recent requests, templates and an attach-images button. */
+  pickPrompt(request: PromptPickRequest): Promise<PromptPickResult | undefined>;
+  /** Shows the full prompt in an editor for review and editing; the (edited) text to send, or undefined to cancel. */
+  reviewPrompt(request: ReviewRequest): Promise<string | undefined>;
+  /** An open-file dialog; undefined when cancelled. */
+  pickFiles(request: FilePickRequest): Promise<vscode.Uri[] | undefined>;
 }
 
 export class VsCodeInteraction implements Interaction {
@@ -80,6 +133,132 @@ export class VsCodeInteraction implements Interaction {
   async openExternal(url: string): Promise<boolean> {
     return vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
+
+  pickPrompt(request: PromptPickRequest): Promise<PromptPickResult | undefined> {
+    return showPromptPicker(request);
+  }
+
+  async reviewPrompt(request: ReviewRequest): Promise<string | undefined> {
+    const document = await vscode.workspace.openTextDocument({ language: request.language ?? 'markdown', content: request.text });
+    await vscode.window.showTextDocument(document, { preview: false });
+    // The text as last seen, in case the user closes the editor before choosing.
+    let latest = document.getText();
+    const watcher = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === document) latest = event.document.getText();
+    });
+    try {
+      const choice = await vscode.window.showInformationMessage(
+        'Codegen: review the prompt in the editor (you can edit it), then choose Send.',
+        'Send',
+        'Cancel',
+      );
+      if (choice !== 'Send') return undefined;
+      return document.isClosed ? latest : document.getText();
+    } finally {
+      watcher.dispose();
+      if (!document.isClosed) {
+        // Closes the review editor without asking to save the untitled document.
+        await vscode.window.showTextDocument(document, { preview: false });
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
+    }
+  }
+
+  async pickFiles(request: FilePickRequest): Promise<vscode.Uri[] | undefined> {
+    return vscode.window.showOpenDialog({
+      title: request.title,
+      openLabel: request.openLabel,
+      filters: request.filters,
+      canSelectMany: request.canSelectMany ?? false,
+      canSelectFiles: true,
+      canSelectFolders: false,
+    });
+  }
+}
+
+type PromptItem = vscode.QuickPickItem & { action?: 'send' | 'history' | 'template'; text?: string; templateId?: string };
+
+/** Long history entries are cut in the list (the full text is sent). */
+const HISTORY_LABEL_CHARS = 120;
+
+function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult | undefined> {
+  return new Promise((resolve) => {
+    const picker = vscode.window.createQuickPick<PromptItem>();
+    const subscriptions: vscode.Disposable[] = [picker];
+    let settled = false;
+    const finish = (result: PromptPickResult | undefined): void => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+      picker.hide();
+      for (const s of subscriptions) s.dispose();
+    };
+
+    const imageCount = request.images.length;
+    picker.title = imageCount > 0 ? `${request.title} · ${imageCount} image${imageCount === 1 ? '' : 's'} attached` : request.title;
+    picker.placeholder = request.placeHolder ?? 'Describe what the agent should do, or pick a recent request or a template';
+    picker.ignoreFocusOut = true;
+    picker.matchOnDescription = false;
+    picker.matchOnDetail = false;
+    const attachButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('file-media'), tooltip: 'Attach images…' };
+    const clearButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('clear-all'), tooltip: `Remove the attached image${imageCount === 1 ? '' : 's'}: ${request.images.join(', ')}` };
+    picker.buttons = request.allowImages ? (imageCount > 0 ? [attachButton, clearButton] : [attachButton]) : [];
+    const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit this request' };
+    const forgetButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: 'Remove from history' };
+
+    const historyItems: PromptItem[] = request.history.map((entry) => {
+      const flat = entry.replace(/\s+/g, ' ').trim();
+      return {
+        label: flat.length > HISTORY_LABEL_CHARS ? `${flat.slice(0, HISTORY_LABEL_CHARS - 1)}…` : flat,
+        action: 'history',
+        text: entry,
+        buttons: [editButton, forgetButton],
+      };
+    });
+    const templateItems = (typed: boolean): PromptItem[] =>
+      request.templates.map((template) => ({
+        label: `$(symbol-snippet) ${template.label}`,
+        description: typed ? 'template, with your request' : 'template',
+        detail: template.detail,
+        action: 'template',
+        templateId: template.id,
+        alwaysShow: true,
+      }));
+    const render = (): void => {
+      const typed = picker.value.trim() !== '';
+      const items: PromptItem[] = [];
+      if (typed) items.push({ label: `$(send) ${picker.value.trim()}`, description: 'Send this request', action: 'send', alwaysShow: true });
+      if (historyItems.length > 0) items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator }, ...historyItems);
+      if (request.templates.length > 0) items.push({ label: 'Templates', kind: vscode.QuickPickItemKind.Separator }, ...templateItems(typed));
+      picker.items = items;
+    };
+
+    subscriptions.push(
+      picker.onDidChangeValue(() => render()),
+      picker.onDidAccept(() => {
+        const item = picker.activeItems[0] ?? picker.selectedItems[0];
+        if (item?.action === 'send') finish({ kind: 'send', text: picker.value });
+        else if (item?.action === 'history' && item.text !== undefined) finish({ kind: 'send', text: item.text });
+        else if (item?.action === 'template' && item.templateId !== undefined) finish({ kind: 'send', text: picker.value, templateId: item.templateId });
+      }),
+      picker.onDidTriggerButton((button) => {
+        if (button === attachButton) finish({ kind: 'attachImages', draft: picker.value });
+        else if (button === clearButton) finish({ kind: 'clearImages', draft: picker.value });
+      }),
+      picker.onDidTriggerItemButton((event) => {
+        const entry = event.item.text;
+        if (entry === undefined) return;
+        if (event.button === editButton) {
+          picker.value = entry;
+          render();
+        } else if (event.button === forgetButton) finish({ kind: 'forget', entry, draft: picker.value });
+      }),
+      picker.onDidHide(() => finish(undefined)),
+    );
+    picker.value = request.value ?? '';
+    render();
+    picker.show();
+  });
 }
 
 /** Lets tests replace the interaction at run time while services hold a stable reference. */
@@ -103,5 +282,14 @@ export class SwappableInteraction implements Interaction {
   }
   openExternal(url: string): Promise<boolean> {
     return this.current.openExternal(url);
+  }
+  pickPrompt(request: PromptPickRequest): Promise<PromptPickResult | undefined> {
+    return this.current.pickPrompt(request);
+  }
+  reviewPrompt(request: ReviewRequest): Promise<string | undefined> {
+    return this.current.reviewPrompt(request);
+  }
+  pickFiles(request: FilePickRequest): Promise<vscode.Uri[] | undefined> {
+    return this.current.pickFiles(request);
   }
 }

@@ -3,7 +3,17 @@
 // the Codegen API simulator started inside the extension host.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { Interaction, InputRequest, MessageRequest, PickItem, PickRequest } from '../../src/ui/interaction';
+import type {
+  FilePickRequest,
+  Interaction,
+  InputRequest,
+  MessageRequest,
+  PickItem,
+  PickRequest,
+  PromptPickRequest,
+  PromptPickResult,
+  ReviewRequest,
+} from '../../src/ui/interaction';
 import type { TestHooks } from '../../src/testHooks';
 import { CodegenSimulator } from '../simulator/simulator';
 
@@ -29,6 +39,15 @@ export class ScriptedInteraction implements Interaction {
   pickAnswers: Array<(labels: string[]) => number | undefined> = [];
   /** Chooses the action of a message; default: dismiss. */
   messageAnswer: (request: MessageRequest) => string | undefined = () => undefined;
+  readonly promptRequests: PromptPickRequest[] = [];
+  /** Answers of the prompt picker, in order; when empty the picker is dismissed. */
+  promptAnswers: Array<Answer<PromptPickRequest, PromptPickResult | undefined>> = [];
+  readonly reviews: ReviewRequest[] = [];
+  /** The text a prompt review sends; default: the prompt unchanged. */
+  reviewAnswer: (request: ReviewRequest) => string | undefined = (request) => request.text;
+  readonly fileRequests: FilePickRequest[] = [];
+  /** Answers of open-file dialogs, in order; when empty the dialog is cancelled. */
+  fileAnswers: Array<vscode.Uri[] | undefined> = [];
 
   showMessage(request: MessageRequest): Promise<string | undefined> {
     this.messages.push(request);
@@ -57,6 +76,22 @@ export class ScriptedInteraction implements Interaction {
   openExternal(url: string): Promise<boolean> {
     this.opened.push(url);
     return Promise.resolve(true);
+  }
+
+  pickPrompt(request: PromptPickRequest): Promise<PromptPickResult | undefined> {
+    this.promptRequests.push(request);
+    const answer = this.promptAnswers.shift();
+    return Promise.resolve(typeof answer === 'function' ? answer(request) : answer);
+  }
+
+  reviewPrompt(request: ReviewRequest): Promise<string | undefined> {
+    this.reviews.push(request);
+    return Promise.resolve(this.reviewAnswer(request));
+  }
+
+  pickFiles(request: FilePickRequest): Promise<vscode.Uri[] | undefined> {
+    this.fileRequests.push(request);
+    return Promise.resolve(this.fileAnswers.shift());
   }
 
   messagesMatching(pattern: RegExp): MessageRequest[] {

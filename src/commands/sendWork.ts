@@ -1,0 +1,782 @@
+// "Codegen: Run on selection", "Run on file" and "New run": gathers what the user is looking at (file,
+// selection, language, git, problems), asks what to do (request, recent requests, templates, images),
+// guards what leaves the machine (size limit, secret scan, optional review), and creates the run with a
+// visible progress (including rate-limit waits). The new run goes into the Runs tree at once.
+// A request that does not go through is kept: the next prompt picker starts with it.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { isApiError } from '../api/errors';
+import type { RateWaitEvent } from '../api/rateGovernor';
+import type { AgentRun, CreateRunInput } from '../api/types';
+import { SettingsError, type Session } from '../auth/session';
+import type { Settings } from '../config/settings';
+import {
+  BUILT_IN_TEMPLATES,
+  ImageAttachmentError,
+  PromptHistory,
+  applyTemplate,
+  buildContext,
+  formatBytes,
+  imageToDataUri,
+  makeTitle,
+  mergeTemplates,
+  parseGitRemote,
+  trimContext,
+  type BuildContextInput,
+  type BuiltContext,
+  type DiagnosticInfo,
+  type DiagnosticSeverityName,
+  type GitInfo,
+  type PromptTemplate,
+  type SelectionRange,
+  type SourceDocument,
+} from '../context';
+import { GitAdapter, type RepositoryGitInfo } from '../git/gitApi';
+import type { RunStore } from '../runs/runStore';
+import { RepositoryResolver } from '../send/repositoryResolver';
+import { describeFindings, locateFindings, type LocatedFinding, type SourceText } from '../send/secretFindings';
+import { WaitCountdown } from '../send/waitCountdown';
+import type { Interaction, PromptTemplateChoice } from '../ui/interaction';
+import { showError } from '../ui/showError';
+import { adviseOnError } from '../util/errorAdvice';
+import { systemClock, type Clock } from '../util/clock';
+import type { Event } from '../util/events';
+import type { Log } from '../util/log';
+
+/** The secret scanner's bundle (dist/secretScan.js), loaded on first use: secretlint is large. */
+type SecretScanModule = typeof import('../secrets-scan');
+
+export const HISTORY_KEY = 'codegen.prompt.history';
+export const DEFAULT_MAX_CHARS = 100_000;
+export const DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+export const MAX_IMAGES = 10;
+/** Files larger than this are not read for "Run on file": select part of them instead. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
+
+const SEND_ANYWAY = 'Send anyway';
+const TRIM = 'Trim';
+const SEND_WHOLE_FILE = 'Send the whole file';
+const SHOW_DETAILS = 'Show details';
+const RETRY = 'Retry';
+
+export interface SendWorkDeps {
+  context: vscode.ExtensionContext;
+  session: Session;
+  settings: Settings;
+  runs: { readonly store: RunStore; refreshNow(): Promise<void> };
+  /** The window's rate governor: its waits for the create class are shown in the progress. */
+  governor: { readonly onDidWait: Event<RateWaitEvent> };
+  interaction: Interaction;
+  log: Log;
+  clock?: Clock;
+}
+
+/** Registers the three commands. Each returns the id of the run it created, or undefined. */
+export function registerSendWorkCommands(deps: SendWorkDeps): vscode.Disposable[] {
+  const sender = new WorkSender(deps);
+  return [
+    sender,
+    vscode.commands.registerCommand('codegen.runOnSelection', (uri?: unknown) => sender.runOnSelection(uri)),
+    vscode.commands.registerCommand('codegen.runOnFile', (uri?: unknown) => sender.runOnFile(uri)),
+    vscode.commands.registerCommand('codegen.newRun', () => sender.newRun()),
+  ];
+}
+
+type CommandName = 'Run on selection' | 'Run on file' | 'New run';
+
+type Target =
+  | { kind: 'document'; document: vscode.TextDocument; selections: SelectionRange[]; mode: 'selection' | 'file' }
+  | { kind: 'bare' };
+
+/** The document as it was when the command ran. */
+interface DocumentSnapshot {
+  uri: vscode.Uri;
+  source: Omit<SourceDocument, 'relativePath'>;
+  selections: SelectionRange[];
+  mode: 'selection' | 'file';
+  diagnostics: DiagnosticInfo[];
+  /** Shown in titles: workspace-relative path or untitled name. */
+  label: string;
+}
+
+interface AttachedImage {
+  key: string;
+  name: string;
+  dataUri: string;
+}
+
+/** What was asked but not sent yet. */
+interface Draft {
+  text: string;
+  images: AttachedImage[];
+}
+
+interface PickedRequest {
+  /** The request to send (a template applied). */
+  request: string;
+  /** What the user typed or chose from history; kept in the history after a successful send. */
+  typed: string;
+  images: AttachedImage[];
+}
+
+/** How the repository of the run was decided. */
+type RepositoryLookup =
+  | { kind: 'chosen'; repoId?: number }
+  | { kind: 'failed'; fullName: string; error: unknown };
+
+type CreateOutcome = { run: AgentRun } | { error: unknown; cancelledWhileSending: boolean };
+
+class WorkSender implements vscode.Disposable {
+  private readonly history: PromptHistory;
+  private readonly repositories: RepositoryResolver;
+  private readonly git: GitAdapter;
+  private readonly clock: Clock;
+  private readonly version: string;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private draft: Draft | undefined;
+  private reportedTemplateProblems = '';
+  private scanner: SecretScanModule | undefined;
+
+  constructor(private readonly deps: SendWorkDeps) {
+    const globalState = deps.context.globalState;
+    this.history = new PromptHistory({
+      get: () => globalState.get<unknown>(HISTORY_KEY),
+      set: (entries) => Promise.resolve(globalState.update(HISTORY_KEY, entries)),
+    });
+    this.clock = deps.clock ?? systemClock;
+    this.repositories = new RepositoryResolver(deps.session.api, this.clock);
+    this.git = new GitAdapter(deps.log);
+    const manifestVersion = (deps.context.extension.packageJSON as { version?: unknown }).version;
+    this.version = typeof manifestVersion === 'string' ? manifestVersion : '';
+    // Another token or organization may see other repositories.
+    this.subscriptions.push(deps.session.onDidChangeState(() => this.repositories.clear()));
+  }
+
+  private get ui(): Interaction {
+    return this.deps.interaction;
+  }
+
+  private get log(): Log {
+    return this.deps.log;
+  }
+
+  // ---- commands ---------------------------------------------------------------------------------
+
+  async runOnSelection(argument?: unknown): Promise<number | undefined> {
+    const editor = editorFor(argument);
+    if (!editor) {
+      const choice = await this.ui.showMessage({
+        severity: 'info',
+        message: 'Open a file and select the code Codegen should work on, or start a new run without code.',
+        actions: ['New run'],
+      });
+      return choice === 'New run' ? this.newRun() : undefined;
+    }
+    const selections = editor.selections.map(toSelectionRange);
+    let mode: 'selection' | 'file' = 'selection';
+    if (editor.selections.every((selection) => selection.isEmpty)) {
+      const choice = await this.ui.showMessage({
+        severity: 'info',
+        modal: true,
+        message: 'No selection: send the whole file?',
+        detail: `${labelOf(editor.document)} (${editor.document.lineCount} lines) would go to Codegen with your request.`,
+        actions: [SEND_WHOLE_FILE],
+      });
+      if (choice !== SEND_WHOLE_FILE) return undefined;
+      mode = 'file';
+    }
+    return this.send('Run on selection', { kind: 'document', document: editor.document, selections, mode });
+  }
+
+  async runOnFile(argument?: unknown): Promise<number | undefined> {
+    const uri = argument instanceof vscode.Uri ? argument : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) {
+      void this.ui.showMessage({ severity: 'info', message: 'Open a file first, or right-click a file in the Explorer and choose "Codegen: Run on file".' });
+      return undefined;
+    }
+    const document = await this.openDocument(uri);
+    if (!document) return undefined;
+    return this.send('Run on file', { kind: 'document', document, selections: [], mode: 'file' });
+  }
+
+  async newRun(): Promise<number | undefined> {
+    return this.send('New run', { kind: 'bare' });
+  }
+
+  // ---- the send ---------------------------------------------------------------------------------
+
+  private async send(command: CommandName, target: Target): Promise<number | undefined> {
+    const orgId = await this.ensureReady();
+    if (orgId === undefined) return undefined;
+    const snapshot = target.kind === 'document' ? snapshotOf(target) : undefined;
+    // Git and the repository lookup run while the user types.
+    const git = this.git.infoFor(snapshot?.uri);
+    const repository = git.then((info) => this.lookUpRepository(orgId, info));
+
+    const picked = await this.askForRequest(command, snapshot);
+    if (!picked) return undefined;
+    // Kept until the run exists: a cancelled guard or a failed create loses nothing.
+    this.draft = { text: picked.typed, images: picked.images };
+
+    const gitInfo = await git;
+    const prepared = snapshot ? await this.prepareForDocument(snapshot, picked.request, gitInfo) : await this.prepareBare(picked.request, gitInfo);
+    if (!prepared) return this.notSent('the prompt was over the size limit');
+
+    let prompt = prepared.prompt;
+    if (this.reviewBeforeSend) {
+      const reviewed = await this.ui.reviewPrompt({ text: prompt, language: 'markdown' });
+      if (reviewed === undefined || reviewed.trim() === '') return this.notSent('the review was cancelled');
+      prompt = reviewed;
+    }
+
+    const sourceText = snapshot ? sourceTextOf(snapshot, prepared.metadata) : undefined;
+    if (!(await this.confirmNoSecrets(prompt, prepared.metadata, sourceText))) return this.notSent('possible secrets were found');
+
+    const repoId = await this.decideRepository(await repository);
+    if (repoId === false) return this.notSent('the repository could not be looked up');
+
+    const input: CreateRunInput = { prompt, metadata: prepared.metadata };
+    if (repoId !== undefined) input.repoId = repoId;
+    const model = this.deps.settings.model;
+    if (model !== undefined) input.model = model;
+    const agentType = this.deps.settings.agentType;
+    if (agentType !== undefined) input.agentType = agentType;
+    if (picked.images.length > 0) input.images = picked.images.map((image) => image.dataUri);
+    return this.create(orgId, input, prepared.title, picked);
+  }
+
+  private notSent(why: string): undefined {
+    this.log.info(`Nothing was sent to Codegen: ${why}. The request is kept for the next run.`);
+    return undefined;
+  }
+
+  /** The organization to send to, after signing in or choosing one if needed. */
+  private async ensureReady(): Promise<number | undefined> {
+    const { session } = this.deps;
+    const state = session.state;
+    if (state.configurationError !== undefined) {
+      void showError(this.ui, this.log, new SettingsError(state.configurationError), 'Sending work to Codegen');
+      return undefined;
+    }
+    if (!state.signedIn) {
+      const choice = await this.ui.showMessage({ severity: 'info', message: 'Set your Codegen API token to send work to Codegen.', actions: ['Set API token'] });
+      if (choice !== 'Set API token') return undefined;
+      await vscode.commands.executeCommand('codegen.setToken');
+      if (!session.state.signedIn) return undefined;
+    }
+    if (session.state.organizationId === undefined) await vscode.commands.executeCommand('codegen.selectOrganization');
+    return session.state.organizationId;
+  }
+
+  private async openDocument(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    if (open) return open;
+    const name = path.posix.basename(uri.path);
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.type & vscode.FileType.Directory) {
+        void this.ui.showMessage({ severity: 'info', message: `${name} is a folder: choose a file to send to Codegen.` });
+        return undefined;
+      }
+      if (stat.size > MAX_FILE_BYTES) {
+        void this.ui.showMessage({
+          severity: 'error',
+          message: `${name} is ${formatBytes(stat.size)}, too large to send to Codegen. Open it, select the part that matters, and use "Codegen: Run on selection".`,
+        });
+        return undefined;
+      }
+      return await vscode.workspace.openTextDocument(uri);
+    } catch (error) {
+      void this.ui.showMessage({ severity: 'error', message: `Could not read ${name}: ${messageOf(error)}` });
+      return undefined;
+    }
+  }
+
+  // ---- the prompt -------------------------------------------------------------------------------
+
+  private async askForRequest(command: CommandName, snapshot: DocumentSnapshot | undefined): Promise<PickedRequest | undefined> {
+    const templates = this.templates();
+    const choices: PromptTemplateChoice[] = templates.map((t) => ({ id: t.id, label: t.label, detail: templateSummary(t) }));
+    const where = snapshot ? ` · ${snapshot.label}${snapshot.mode === 'selection' ? `:${selectionLabel(snapshot.selections)}` : ''}` : '';
+    let value = this.draft?.text ?? '';
+    let images = [...(this.draft?.images ?? [])];
+    for (;;) {
+      const result = await this.ui.pickPrompt({
+        title: `Codegen: ${command}${where}`,
+        placeHolder: snapshot
+          ? 'What should the agent do with this code? Type a request, or pick a recent request or a template'
+          : 'What should the agent do? Type a request, or pick a recent request or a template',
+        value,
+        history: this.history.entries(),
+        templates: choices,
+        images: images.map((image) => image.name),
+        allowImages: true,
+      });
+      if (!result) {
+        // Attached images are kept: attaching them again would be tedious.
+        this.draft = images.length > 0 ? { text: value, images } : undefined;
+        return undefined;
+      }
+      switch (result.kind) {
+        case 'attachImages':
+          value = result.draft;
+          images = [...images, ...(await this.attachImages(images))];
+          break;
+        case 'clearImages':
+          value = result.draft;
+          images = [];
+          break;
+        case 'forget':
+          value = result.draft;
+          await this.history.remove(result.entry);
+          break;
+        case 'send': {
+          const template = result.templateId === undefined ? undefined : templates.find((t) => t.id === result.templateId);
+          const typed = result.text.trim();
+          const request = template ? applyTemplate(template, typed) : typed;
+          if (request !== '') return { request, typed, images };
+          value = result.text;
+          break;
+        }
+      }
+    }
+  }
+
+  private templates(): PromptTemplate[] {
+    const { templates, problems } = mergeTemplates(BUILT_IN_TEMPLATES, this.deps.settings.get('prompt.templates'));
+    const key = problems.join('\n');
+    if (key !== '' && key !== this.reportedTemplateProblems) {
+      // Once per distinct set of problems, not on every send.
+      for (const problem of problems) this.log.warn(`codegen.prompt.templates: ${problem}`);
+    }
+    this.reportedTemplateProblems = key;
+    return templates;
+  }
+
+  private async attachImages(already: readonly AttachedImage[]): Promise<AttachedImage[]> {
+    const uris = await this.ui.pickFiles({
+      title: 'Codegen: attach images to the run',
+      openLabel: 'Attach',
+      filters: { Images: IMAGE_EXTENSIONS },
+      canSelectMany: true,
+    });
+    if (!uris || uris.length === 0) return [];
+    const maxBytes = this.maxImageBytes;
+    const attached: AttachedImage[] = [];
+    const problems: string[] = [];
+    for (const uri of uris) {
+      const key = uri.toString();
+      const name = path.posix.basename(uri.path);
+      if (already.some((image) => image.key === key) || attached.some((image) => image.key === key)) continue;
+      if (already.length + attached.length >= MAX_IMAGES) {
+        problems.push(`${name}: a run can have at most ${MAX_IMAGES} images.`);
+        continue;
+      }
+      try {
+        // The size is checked before reading, so a huge file is never loaded.
+        const stat = await vscode.workspace.fs.stat(uri);
+        if (stat.size > maxBytes) {
+          throw new ImageAttachmentError('too-large', `${name} is ${formatBytes(stat.size)}; images can be at most ${formatBytes(maxBytes)}.`);
+        }
+        const bytes = await vscode.workspace.fs.readFile(uri);
+        attached.push({ key, name, dataUri: imageToDataUri(name, bytes, maxBytes) });
+      } catch (error) {
+        problems.push(error instanceof ImageAttachmentError ? error.message : `${name} could not be read: ${messageOf(error)}`);
+      }
+    }
+    if (attached.length > 0) this.log.info(`Attached ${attached.length} image(s) to the next run.`);
+    if (problems.length > 0) {
+      this.log.warn(`Images not attached: ${problems.join(' ')}`);
+      const message = problems.length === 1 ? `Image not attached: ${problems[0]}` : `${problems.length} images were not attached: ${problems.join(' ')}`;
+      void this.ui.showMessage({ severity: 'error', message });
+    }
+    return attached;
+  }
+
+  // ---- context and guards -----------------------------------------------------------------------
+
+  private async prepareForDocument(snapshot: DocumentSnapshot, request: string, git: RepositoryGitInfo | undefined): Promise<BuiltContext | undefined> {
+    const input: BuildContextInput = {
+      request,
+      document: { ...snapshot.source, relativePath: relativePathOf(snapshot.uri, git) },
+      selections: snapshot.selections,
+      mode: snapshot.mode,
+      git: gitInfoOf(git),
+      diagnostics: snapshot.diagnostics,
+      maxChars: this.maxChars,
+      extensionVersion: this.version,
+    };
+    const built = buildContext(input);
+    if (!built.overLimit) return withRange(built);
+    const maxChars = this.maxChars;
+    const choice = await this.ui.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: `The prompt is ${built.charCount.toLocaleString('en-US')} characters, over the limit of ${maxChars.toLocaleString('en-US')}.`,
+      detail: `Trim cuts the code to fit (your request stays whole and the prompt says what was left out). Send anyway sends everything. The limit is the setting codegen.context.maxChars.`,
+      actions: [TRIM, SEND_ANYWAY],
+    });
+    if (choice === SEND_ANYWAY) return withRange(built);
+    if (choice !== TRIM) return undefined;
+    const trimmed = trimContext(input);
+    if (!trimmed.overLimit) return withRange(trimmed);
+    const again = await this.ui.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: `Even without the code the prompt is ${trimmed.charCount.toLocaleString('en-US')} characters: your request alone is over the limit of ${maxChars.toLocaleString('en-US')}.`,
+      actions: [SEND_ANYWAY],
+    });
+    return again === SEND_ANYWAY ? withRange(trimmed) : undefined;
+  }
+
+  private async prepareBare(request: string, git: RepositoryGitInfo | undefined): Promise<BuiltContext | undefined> {
+    const title = makeTitle(request);
+    const metadata: Record<string, unknown> = { source: 'vscode' };
+    if (this.version !== '') metadata['extension_version'] = this.version;
+    const info = gitInfoOf(git);
+    if (info?.branch !== undefined) metadata['branch'] = info.branch;
+    if (info?.commit !== undefined) metadata['commit'] = info.commit;
+    const repoFullName = info?.remoteUrl !== undefined ? parseGitRemote(info.remoteUrl) : undefined;
+    if (repoFullName !== undefined) metadata['repo_full_name'] = repoFullName;
+    metadata['title'] = title;
+    metadata['mode'] = 'prompt';
+    const prompt = request;
+    const maxChars = this.maxChars;
+    if (prompt.length > maxChars) {
+      const choice = await this.ui.showMessage({
+        severity: 'warning',
+        modal: true,
+        message: `Your request is ${prompt.length.toLocaleString('en-US')} characters, over the limit of ${maxChars.toLocaleString('en-US')}.`,
+        detail: 'The limit is the setting codegen.context.maxChars.',
+        actions: [SEND_ANYWAY],
+      });
+      if (choice !== SEND_ANYWAY) return undefined;
+    }
+    return { prompt, metadata, title, charCount: prompt.length, truncated: false, overLimit: prompt.length > maxChars };
+  }
+
+  /** Scans what is about to be sent; true to go on. Findings name the kind and line, never the secret. */
+  private async confirmNoSecrets(prompt: string, metadata: Record<string, unknown>, source: SourceText | undefined): Promise<boolean> {
+    let findings: LocatedFinding[];
+    try {
+      const scanner = this.loadScanner();
+      const fileName = source ? path.posix.basename(source.label) : undefined;
+      const inPrompt = locateFindings(await scanner.scanForSecrets(prompt, { fileName }), prompt, source, 'prompt');
+      // The metadata repeats parts of the prompt (title, file, branch); only findings of other kinds are new.
+      const inMetadata = locateFindings(await scanner.scanForSecrets(JSON.stringify(metadata, null, 2), { fileName: 'metadata.json' }), '', undefined, 'metadata').filter(
+        (finding) => !inPrompt.some((other) => other.kind === finding.kind),
+      );
+      findings = [...inPrompt, ...inMetadata];
+    } catch (error) {
+      this.log.error(`The secret scan could not run: ${messageOf(error)}`);
+      const choice = await this.ui.showMessage({
+        severity: 'warning',
+        modal: true,
+        message: 'Codegen could not check the prompt for secrets.',
+        detail: `${messageOf(error)}\n\nSend it without the check?`,
+        actions: ['Send without checking'],
+      });
+      return choice === 'Send without checking';
+    }
+    if (findings.length === 0) return true;
+    this.log.warn(`Secret scan: ${findings.length} possible secret(s): ${findings.map((f) => `${f.kind} ${f.where}`).join('; ')}.`);
+    const choice = await this.ui.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: findings.length === 1 ? 'What you are about to send may contain a secret.' : `What you are about to send may contain ${findings.length} secrets.`,
+      detail: `${describeFindings(findings)}\n\nCodegen's agent, its logs and the pull request could expose ${findings.length === 1 ? 'it' : 'them'}. Cancel and remove ${findings.length === 1 ? 'it' : 'them'} from the selection, or send anyway.`,
+      actions: [SEND_ANYWAY],
+    });
+    return choice === SEND_ANYWAY;
+  }
+
+  private loadScanner(): SecretScanModule {
+    // A runtime require of the separate bundle keeps secretlint out of dist/extension.js.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.scanner ??= require(path.join(this.deps.context.extensionPath, 'dist', 'secretScan.js')) as SecretScanModule;
+    return this.scanner;
+  }
+
+  // ---- repository -------------------------------------------------------------------------------
+
+  /** The setting, else the git remote matched against the organization's repositories. Never rejects. */
+  private async lookUpRepository(orgId: number, git: RepositoryGitInfo | undefined): Promise<RepositoryLookup> {
+    const fromSetting = this.deps.settings.repositoryId;
+    if (fromSetting !== undefined) {
+      this.log.info(`Repository ${fromSetting} from the codegen.repositoryId setting.`);
+      return { kind: 'chosen', repoId: fromSetting };
+    }
+    const fullName = git?.remoteUrl !== undefined ? parseGitRemote(git.remoteUrl) : undefined;
+    if (fullName === undefined) {
+      this.log.info("No git remote of the form owner/name: the run goes to the organization's default repository.");
+      return { kind: 'chosen' };
+    }
+    try {
+      const repository = await this.repositories.findByFullName(orgId, fullName);
+      if (repository) {
+        this.log.info(`The git remote ${fullName} is Codegen repository ${repository.id}.`);
+        return { kind: 'chosen', repoId: repository.id };
+      }
+      this.log.info(`Organization ${orgId} has no repository named ${fullName}: the run goes to the organization's default repository.`);
+      return { kind: 'chosen' };
+    } catch (error) {
+      this.log.warn(`Looking up the repository ${fullName} failed: ${messageOf(error)}`);
+      return { kind: 'failed', fullName, error };
+    }
+  }
+
+  /** The repo_id to send (undefined: the organization's default), or false when the user stops. */
+  private async decideRepository(lookup: RepositoryLookup): Promise<number | undefined | false> {
+    if (lookup.kind === 'chosen') return lookup.repoId;
+    const choice = await this.ui.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: `Codegen could not look up the repository ${lookup.fullName}.`,
+      detail: `${messageOf(lookup.error)}\n\nSend the run to the organization's default repository instead? Or set codegen.repositoryId.`,
+      actions: ["Use the organization's default"],
+    });
+    return choice === "Use the organization's default" ? undefined : false;
+  }
+
+  // ---- create -----------------------------------------------------------------------------------
+
+  private async create(orgId: number, input: CreateRunInput, title: string, picked: PickedRequest): Promise<number | undefined> {
+    for (;;) {
+      this.log.info(
+        `Creating a Codegen run in organization ${orgId}: ${input.prompt.length} characters${input.images ? `, ${input.images.length} image(s)` : ''}${input.repoId !== undefined ? `, repository ${input.repoId}` : ''}.`,
+      );
+      const outcome = await this.createWithProgress(orgId, input);
+      if ('run' in outcome) {
+        await this.created(outcome.run, title, picked);
+        return outcome.run.id;
+      }
+      const { error } = outcome;
+      const mayExist =
+        outcome.cancelledWhileSending ||
+        (isApiError(error) && (error.details.mayHaveBeenCreated === true || (error.kind === 'malformed' && (error.status ?? 0) >= 200 && (error.status ?? 0) < 300)));
+      if (mayExist) {
+        this.log.warn(`Creating the run may have succeeded: ${messageOf(error)}`);
+        void this.deps.runs.refreshNow();
+        void this.ui.showMessage({
+          severity: 'warning',
+          message: 'Codegen may have created the run: no answer arrived. The Runs view is refreshed; check it before sending again.',
+        });
+        return undefined;
+      }
+      if (isApiError(error, 'cancelled')) return this.notSent('creating the run was cancelled');
+      if (isApiError(error, 'network') || isApiError(error, 'timeout') || isApiError(error, 'rateLimited')) {
+        const advice = adviseOnError(error, 'Creating the Codegen run');
+        this.log.error(advice.message);
+        const choice = await this.ui.showMessage({ severity: 'error', message: `${advice.message} Your request is kept.`, actions: [RETRY, 'Show log'] });
+        if (choice === RETRY) continue;
+        if (choice === 'Show log') this.log.show();
+        return undefined;
+      }
+      void showError(this.ui, this.log, error, 'Creating the Codegen run');
+      return undefined;
+    }
+  }
+
+  private createWithProgress(orgId: number, input: CreateRunInput): Thenable<CreateOutcome> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Codegen', cancellable: true },
+      async (progress, token): Promise<CreateOutcome> => {
+        const creating = 'Creating the run…';
+        progress.report({ message: creating });
+        const countdown = new WaitCountdown(
+          this.clock,
+          (seconds) => progress.report({ message: `Waiting for the rate limit: ${seconds} s` }),
+          () => progress.report({ message: creating }),
+        );
+        const controller = new AbortController();
+        let cancelledWhileSending = false;
+        const subscriptions = [
+          this.deps.governor.onDidWait((event) => {
+            if (event.rateClass === 'create') {
+              this.log.info(`Creating the run waits ${Math.ceil(event.waitMs / 1000)} s for the rate limit (${event.reason}).`);
+              countdown.start(event.waitMs);
+            }
+          }),
+          token.onCancellationRequested(() => {
+            // Cancelling a wait is safe; once the request is out, the run may already exist.
+            cancelledWhileSending = !countdown.active;
+            controller.abort();
+          }),
+        ];
+        try {
+          return { run: await this.deps.session.api.createRun(orgId, input, { signal: controller.signal }) };
+        } catch (error) {
+          return { error, cancelledWhileSending };
+        } finally {
+          countdown.dispose();
+          for (const s of subscriptions) s.dispose();
+        }
+      },
+    );
+  }
+
+  private async created(run: AgentRun, title: string, picked: PickedRequest): Promise<void> {
+    const { store } = this.deps.runs;
+    store.upsert(run, { createdHere: true });
+    void this.deps.runs.refreshNow();
+    this.log.info(`Created Codegen run ${run.id}.`);
+    this.draft = undefined;
+    if (picked.typed !== '') await this.history.add(picked.typed);
+    void this.announce(run, title);
+  }
+
+  private async announce(run: AgentRun, title: string): Promise<void> {
+    const choice = await this.ui.showMessage({ severity: 'info', message: `Codegen started run #${run.id}: ${title}`, actions: [SHOW_DETAILS] });
+    if (choice !== SHOW_DETAILS) return;
+    try {
+      await vscode.commands.executeCommand('codegen.showRunDetails', run.id);
+    } catch (error) {
+      this.log.warn(`Could not show the run's details: ${messageOf(error)}`);
+      if (run.webUrl) await this.ui.openExternal(run.webUrl);
+    }
+  }
+
+  // ---- settings ---------------------------------------------------------------------------------
+
+  private get maxChars(): number {
+    const value = Number(this.deps.settings.get('context.maxChars'));
+    return Number.isFinite(value) && value > 0 ? Math.floor(value) : DEFAULT_MAX_CHARS;
+  }
+
+  private get maxImageBytes(): number {
+    const value = Number(this.deps.settings.get('images.maxBytes'));
+    return Number.isFinite(value) && value > 0 ? Math.floor(value) : DEFAULT_MAX_IMAGE_BYTES;
+  }
+
+  private get reviewBeforeSend(): boolean {
+    return this.deps.settings.get('prompt.reviewBeforeSend') === true;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.repositories.clear();
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+/** The editor a command from a menu was invoked on (menus pass the document's uri), else the active one. */
+function editorFor(argument: unknown): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (!(argument instanceof vscode.Uri)) return active;
+  const wanted = argument.toString();
+  if (active?.document.uri.toString() === wanted) return active;
+  return vscode.window.visibleTextEditors.find((editor) => editor.document.uri.toString() === wanted);
+}
+
+function toSelectionRange(selection: vscode.Selection): SelectionRange {
+  return { startLine: selection.start.line, startCharacter: selection.start.character, endLine: selection.end.line, endCharacter: selection.end.character };
+}
+
+const SEVERITY_NAMES: Record<vscode.DiagnosticSeverity, DiagnosticSeverityName> = {
+  [vscode.DiagnosticSeverity.Error]: 'error',
+  [vscode.DiagnosticSeverity.Warning]: 'warning',
+  [vscode.DiagnosticSeverity.Information]: 'info',
+  [vscode.DiagnosticSeverity.Hint]: 'hint',
+};
+
+function toDiagnosticInfo(diagnostic: vscode.Diagnostic): DiagnosticInfo {
+  const info: DiagnosticInfo = {
+    startLine: diagnostic.range.start.line,
+    endLine: diagnostic.range.end.line,
+    severity: SEVERITY_NAMES[diagnostic.severity] ?? 'info',
+    message: diagnostic.message,
+  };
+  if (diagnostic.source) info.source = diagnostic.source;
+  const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  if (code !== undefined && code !== '') info.code = String(code);
+  return info;
+}
+
+function labelOf(document: vscode.TextDocument): string {
+  return document.isUntitled ? path.posix.basename(document.uri.path) : vscode.workspace.asRelativePath(document.uri, hasSeveralFolders());
+}
+
+function hasSeveralFolders(): boolean {
+  return (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+}
+
+function snapshotOf(target: Extract<Target, { kind: 'document' }>): DocumentSnapshot {
+  const { document } = target;
+  return {
+    uri: document.uri,
+    source: {
+      untitledName: document.isUntitled ? path.posix.basename(document.uri.path) : undefined,
+      isUntitled: document.isUntitled,
+      isDirty: document.isDirty,
+      languageId: document.languageId,
+      text: document.getText(),
+      eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+    },
+    selections: target.selections,
+    mode: target.mode,
+    diagnostics: vscode.languages.getDiagnostics(document.uri).map(toDiagnosticInfo),
+    label: labelOf(document),
+  };
+}
+
+/**
+ * The path the agent will find the file at: relative to the git repository's root when git knows it (the
+ * workspace may be a subfolder of the repository), else to the workspace folder, else just the name.
+ */
+function relativePathOf(uri: vscode.Uri, git: RepositoryGitInfo | undefined): string | undefined {
+  if (uri.scheme === 'untitled') return undefined;
+  if (git && git.rootUri.scheme === uri.scheme) {
+    const relative = path.posix.relative(git.rootUri.path, uri.path);
+    if (relative !== '' && !relative.startsWith('..') && !path.posix.isAbsolute(relative)) return relative;
+  }
+  if (vscode.workspace.getWorkspaceFolder(uri)) return vscode.workspace.asRelativePath(uri, hasSeveralFolders());
+  return path.posix.basename(uri.path);
+}
+
+function gitInfoOf(git: RepositoryGitInfo | undefined): GitInfo | undefined {
+  if (!git) return undefined;
+  const info: GitInfo = {};
+  if (git.remoteUrl !== undefined) info.remoteUrl = git.remoteUrl;
+  if (git.branch !== undefined) info.branch = git.branch;
+  if (git.commit !== undefined) info.commit = git.commit;
+  return info;
+}
+
+/** Adds `range`, the span of the sent lines, next to the context builder's `ranges`. */
+function withRange(built: BuiltContext): BuiltContext {
+  const ranges = built.metadata['ranges'];
+  if (!Array.isArray(ranges) || ranges.length === 0) return built;
+  const spans = ranges as Array<{ start_line: number; end_line: number }>;
+  const range = { start_line: Math.min(...spans.map((r) => r.start_line)), end_line: Math.max(...spans.map((r) => r.end_line)) };
+  return { ...built, metadata: { ...built.metadata, range } };
+}
+
+function sourceTextOf(snapshot: DocumentSnapshot, metadata: Record<string, unknown>): SourceText {
+  const ranges = Array.isArray(metadata['ranges'])
+    ? (metadata['ranges'] as Array<{ start_line: number; end_line: number }>).map((r) => ({ startLine: r.start_line, endLine: r.end_line }))
+    : [];
+  const file = typeof metadata['file'] === 'string' ? metadata['file'] : snapshot.label;
+  return { label: file, text: snapshot.source.text, ranges };
+}
+
+function selectionLabel(selections: readonly SelectionRange[]): string {
+  const lines = selections
+    .filter((s) => s.startLine !== s.endLine || s.startCharacter !== s.endCharacter)
+    .map((s) => {
+      const start = Math.min(s.startLine, s.endLine) + 1;
+      const end = Math.max(s.startLine, s.endLine) + 1;
+      return start === end ? `${start}` : `${start}-${end}`;
+    });
+  return lines.join(',');
+}
+
+function templateSummary(template: PromptTemplate): string {
+  const text = template.text.split('{request}').join('…').replace(/\s+/g, ' ').trim();
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
