@@ -198,6 +198,9 @@ export class RunDetailsApp {
     // https ones in the browser after checking them again.
     root.addEventListener('click', (event) => this.onLinkClick(event));
     root.addEventListener('auxclick', (event) => this.onLinkClick(event));
+    root.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.target as Element | null)?.closest?.('a[data-href]')) this.onLinkClick(event);
+    });
     // Saved at once: the panel serializer restores the panel from {runId} after a reload.
     this.saveState();
   }
@@ -289,14 +292,14 @@ export class RunDetailsApp {
     this.host.setState(state);
   }
 
-  private onLinkClick(event: MouseEvent): void {
+  private onLinkClick(event: MouseEvent | KeyboardEvent): void {
     const target = event.target as Element | null;
     const anchor = target?.closest?.('a');
     if (!anchor || !this.root.contains(anchor)) return;
     event.preventDefault();
-    const href = anchor.getAttribute('href');
+    const href = anchor.getAttribute('data-href');
     if (!href || href.startsWith('#')) return;
-    if (event.type === 'auxclick' && event.button !== 1) return;
+    if (event.type === 'auxclick' && (event as MouseEvent).button !== 1) return;
     this.post({ type: 'openExternal', url: href.slice(0, LIMITS.url) });
   }
 
@@ -331,8 +334,7 @@ export class RunDetailsApp {
     if (run.sourceType) rows.push(['Source', run.sourceType]);
     if (run.webUrl) {
       const link = this.el('a', 'web-link', 'Open in the web app') as HTMLAnchorElement;
-      link.href = run.webUrl;
-      link.title = run.webUrl;
+      asExtensionLink(link, run.webUrl);
       rows.push(['Web app', link]);
     }
     const children: HTMLElement[] = [];
@@ -353,8 +355,7 @@ export class RunDetailsApp {
       const li = this.el('li', 'pr');
       if (pr.url) {
         const link = this.el('a', 'pr-title', pr.title) as HTMLAnchorElement;
-        link.href = pr.url;
-        link.title = pr.url;
+        asExtensionLink(link, pr.url);
         li.append(link);
       } else {
         li.append(this.el('span', 'pr-title', pr.title));
@@ -372,6 +373,7 @@ export class RunDetailsApp {
     this.renderedMarkdown[which] = source;
     // The only innerHTML in the page: markdown-it (raw HTML off) then DOMPurify (strict allow-list).
     body.innerHTML = this.markdown.render(source);
+    for (const anchor of body.querySelectorAll('a[href]')) asExtensionLink(anchor, anchor.getAttribute('href') ?? '');
   }
 
   private el(tag: string, className: string, text?: string): HTMLElement {
@@ -380,4 +382,16 @@ export class RunDetailsApp {
     if (text !== undefined) element.textContent = text;
     return element;
   }
+}
+
+/**
+ * A link that only the extension opens: no href, so neither the webview nor VS Code's own link handling
+ * (which would open it past the extension's https check) navigates; a click posts openExternal.
+ */
+function asExtensionLink(anchor: Element, url: string): void {
+  anchor.removeAttribute('href');
+  anchor.setAttribute('data-href', url);
+  anchor.setAttribute('role', 'link');
+  anchor.setAttribute('tabindex', '0');
+  anchor.setAttribute('title', url);
 }

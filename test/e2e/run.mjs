@@ -48,7 +48,27 @@ try {
     },
     shot: (name) => page.screenshot({ path: path.join(shots, `${name}.png`) }),
     workspace: server.workspace,
+    /** Non-loopback requests the browser attempted (and the guard aborted), e.g. a link opened externally. */
+    blocked: browser.blocked,
   };
+  /** Signs in through the UI (palette, password box, organization pick) unless already signed in. */
+  helpers.ensureSignedIn = async () => {
+    const icon = page.locator('.part.activitybar .action-item a[aria-label^="Codegen"], .part.activitybar .action-item[aria-label^="Codegen"]').first();
+    await icon.waitFor({ timeout: 60000 });
+    if (!(await page.locator('.part.sidebar .composite.title', { hasText: 'Codegen' }).isVisible())) await icon.click();
+    const setToken = page.locator('.part.sidebar .welcome-view-content').getByRole('button', { name: 'Set API token' });
+    const tree = page.locator('.part.sidebar .monaco-list-row').first();
+    await Promise.race([setToken.waitFor({ timeout: 20000 }), tree.waitFor({ timeout: 20000 })]);
+    if (!(await setToken.isVisible())) return;
+    await helpers.runCommand('Codegen: Set API token');
+    await page.locator('.quick-input-widget input[type="password"]').fill('test-token');
+    await page.keyboard.press('Enter');
+    const acme = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Acme' }).first();
+    await acme.waitFor({ timeout: 15000 });
+    await acme.click();
+    await tree.waitFor({ timeout: 20000 });
+  };
+  await helpers.openWorkbench();
   for (const scenario of scenarios) {
     const started = Date.now();
     try {

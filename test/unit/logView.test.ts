@@ -364,8 +364,9 @@ describe('run details page (jsdom)', () => {
     const summary = dom.window.document.querySelector('.summary .markdown')!;
     assert.strictEqual(summary.querySelector('script'), null);
     assert.strictEqual(summary.querySelector('img'), null);
-    const hrefs = Array.from(summary.querySelectorAll('a')).map((a) => a.getAttribute('href'));
+    const hrefs = Array.from(summary.querySelectorAll('a')).map((a) => a.getAttribute('data-href'));
     assert.deepStrictEqual(hrefs.filter((h) => h !== null).sort(), ['https://github.com/o/r/pull/1', 'https://t.example/p.png']);
+    assert.strictEqual(summary.querySelectorAll('a[href]').length, 0, 'links carry no href: only the extension opens them');
     assert.ok((dom.window.document.querySelector('.result') as HTMLElement).hidden, 'empty result is hidden');
   });
 
@@ -373,7 +374,7 @@ describe('run details page (jsdom)', () => {
     create();
     app.handleMessage({ type: 'state', run, polling: false });
     posted = [];
-    const link = dom.window.document.querySelector<HTMLAnchorElement>('.summary a[href^="https://github.com"]')!;
+    const link = dom.window.document.querySelector<HTMLAnchorElement>('.summary a[data-href^="https://github.com"]')!;
     const click = new dom.window.MouseEvent('click', { bubbles: true, cancelable: true });
     link.dispatchEvent(click);
     assert.strictEqual(click.defaultPrevented, true, 'the webview never navigates');
