@@ -17,6 +17,9 @@ import { systemClock } from './util/clock';
 import { RunsController } from './views/runs/runsController';
 import { RunNotifier } from './views/runs/notifications';
 import { RunsStatusBar } from './views/runs/statusBar';
+import { runIdFromArgument } from './protocol/panelState';
+import { runTitle } from './runs/runStore';
+import { RunDetailsPanels, runDetailsDepsFromApi } from './views/runDetails/runDetailsPanel';
 
 export interface CodegenExtensionExports {
   /** Present only in the project's in-host tests (CODEGEN_TEST_MODE=1). */
@@ -25,7 +28,8 @@ export interface CodegenExtensionExports {
 
 export function activate(context: vscode.ExtensionContext): CodegenExtensionExports {
   const testMode = process.env.CODEGEN_TEST_MODE === '1';
-  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const manifestVersion = (context.extension.packageJSON as { version?: unknown }).version;
+  const version = typeof manifestVersion === 'string' ? manifestVersion : '0.0.0';
   const channel = vscode.window.createOutputChannel('Codegen', { log: true });
   context.subscriptions.push(channel);
   const recorder = testMode ? new LogRecorder() : undefined;
@@ -49,9 +53,30 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   context.subscriptions.push(...registerAuthCommands(session, settings, interaction, log));
 
   const runs = new RunsController(context, session, settings, systemClock, log);
-  const notifier = new RunNotifier(runs.store, settings, interaction);
+  const notifier = new RunNotifier(runs.store, settings, interaction, () => vscode.window.state.focused || (runs.currentPoller?.isLeaseHolder ?? true));
   const statusBar = new RunsStatusBar(runs.store);
   context.subscriptions.push(runs, notifier, statusBar);
+  const runDetails = new RunDetailsPanels(
+    runDetailsDepsFromApi({
+      api: session.api,
+      organizationId: () => settings.organizationId,
+      getRun: (runId) => runs.store.get(runId),
+      onDidChangeRuns: (listener) => runs.store.onDidChange(() => listener()),
+      log,
+      extensionUri: context.extensionUri,
+      runTitle,
+    }),
+  );
+  context.subscriptions.push(
+    runDetails,
+    // Registered during activation so a panel left open is restored after a reload.
+    runDetails.registerSerializer(),
+    vscode.commands.registerCommand('codegen.showRunDetails', async (argument: unknown) => {
+      const runId = runIdFromArgument(argument);
+      if (runId === undefined) await vscode.commands.executeCommand('codegen.openRun');
+      else runDetails.show(runId);
+    }),
+  );
   context.subscriptions.push(...registerRunCommands({ session, settings, store: runs.store, refresher: runs, interaction, log }));
   context.subscriptions.push(...registerSendWorkCommands({ context, session, settings, runs, governor, interaction, log }));
   void session.initialize();
@@ -73,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
         notificationsRaised: () => notifier.raised,
         statusBarText: () => statusBar.text,
       },
+      runDetails,
     },
   };
 }

@@ -7,6 +7,7 @@ import type { RunStore } from './runs/runStore';
 import type { RunPoller } from './runs/poller';
 import type { RunsTreeProvider } from './views/runs/runsTree';
 import type { TreeView } from 'vscode';
+import type { RunDetailsPanels } from './views/runDetails/runDetailsPanel';
 
 export interface TestHooks {
   interaction: { swap(next: Interaction): Interaction };
@@ -28,4 +29,5 @@ export interface TestHooks {
     notificationsRaised(): number;
     statusBarText(): string | undefined;
   };
+  runDetails: RunDetailsPanels;
 }
