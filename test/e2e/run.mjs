@@ -14,7 +14,7 @@ if (!fs.existsSync(vsix)) { console.error(`no .vsix at ${vsix}: run npm run pack
 const shots = path.join(REPO, 'test-results', 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
 const resultFile = path.join(REPO, 'test-results', 'e2e.json');
-const scratch = path.join(REPO, '.tmp', 'e2e');
+const scratch = path.join(REPO, '.tmp', `e2e-${process.pid}`);
 fs.rmSync(scratch, { recursive: true, force: true });
 const t0 = Date.now();
 const lap = (m) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
@@ -88,6 +88,7 @@ try {
 } finally {
   await browser?.close();
   await stopAll();
+  if (!process.env.KEEP_SCRATCH) fs.rmSync(scratch, { recursive: true, force: true });
 }
 const passes = results.filter((r) => r.state === 'passed').length;
 const failures = results.length - passes;
