@@ -314,8 +314,8 @@ class WorkSender implements vscode.Disposable {
         allowImages: true,
       });
       if (!result) {
-        // Attached images are kept: attaching them again would be tedious.
-        this.draft = images.length > 0 ? { text: value, images } : undefined;
+        // Dismissing the picker keeps what it started with and any images attached meanwhile.
+        this.draft = value !== '' || images.length > 0 ? { text: value, images } : undefined;
         return undefined;
       }
       switch (result.kind) {
@@ -460,14 +460,10 @@ class WorkSender implements vscode.Disposable {
   private async confirmNoSecrets(prompt: string, metadata: Record<string, unknown>, source: SourceText | undefined): Promise<boolean> {
     let findings: LocatedFinding[];
     try {
-      const scanner = this.loadScanner();
-      const fileName = source ? path.posix.basename(source.label) : undefined;
-      const inPrompt = locateFindings(await scanner.scanForSecrets(prompt, { fileName }), prompt, source, 'prompt');
-      // The metadata repeats parts of the prompt (title, file, branch); only findings of other kinds are new.
-      const inMetadata = locateFindings(await scanner.scanForSecrets(JSON.stringify(metadata, null, 2), { fileName: 'metadata.json' }), '', undefined, 'metadata').filter(
-        (finding) => !inPrompt.some((other) => other.kind === finding.kind),
+      findings = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Codegen: checking the prompt for secrets' },
+        () => this.scanForSecrets(prompt, metadata, source),
       );
-      findings = [...inPrompt, ...inMetadata];
     } catch (error) {
       this.log.error(`The secret scan could not run: ${messageOf(error)}`);
       const choice = await this.ui.showMessage({
@@ -489,6 +485,15 @@ class WorkSender implements vscode.Disposable {
       actions: [SEND_ANYWAY],
     });
     return choice === SEND_ANYWAY;
+  }
+
+  private async scanForSecrets(prompt: string, metadata: Record<string, unknown>, source: SourceText | undefined): Promise<LocatedFinding[]> {
+    const scanner = this.loadScanner();
+    const fileName = source ? path.posix.basename(source.label) : undefined;
+    const inPrompt = locateFindings(await scanner.scanForSecrets(prompt, { fileName }), prompt, source, 'prompt');
+    // The metadata repeats parts of the prompt (title, file, branch); only findings of other kinds are new.
+    const inMetadata = locateFindings(await scanner.scanForSecrets(JSON.stringify(metadata, null, 2), { fileName: 'metadata.json' }), '', undefined, 'metadata');
+    return [...inPrompt, ...inMetadata.filter((finding) => !inPrompt.some((other) => other.kind === finding.kind))];
   }
 
   private loadScanner(): SecretScanModule {

@@ -212,6 +212,23 @@ describe('Send work (against the simulator)', () => {
     assert.strictEqual(createPosts(sim), 3, 'one attempt each, no automatic retry of a create');
   });
 
+  it('a create whose answer is lost is not retried: the user is told the run may exist and the list is refreshed', async () => {
+    const h = await hooks();
+    const document = await vscode.workspace.openTextDocument(workspaceUri('src', 'greeting.ts'));
+    await select(document, 5, 7);
+    // The simulator creates the run, then drops the connection before answering.
+    sim.injectFault({ kind: 'drop', method: 'POST', path: '/agent/run$', afterProcessing: true });
+    const listsBefore = sim.countRequests({ path: LIST_PATH });
+    ui.promptAnswers.push({ kind: 'send', text: 'Add a shout test' });
+    assert.strictEqual(await vscode.commands.executeCommand('codegen.runOnSelection'), undefined);
+    const warning = ui.messagesMatching(/may have created the run/);
+    assert.strictEqual(warning.length, 1, JSON.stringify(ui.messages.map((m) => m.message)));
+    assert.ok(!(warning[0]!.actions ?? []).includes('Retry'), 'no retry offered');
+    assert.strictEqual(createPosts(sim), 1, 'sent once, never repeated');
+    await waitFor(() => sim.countRequests({ path: LIST_PATH }) > listsBefore, 'the runs list to be refreshed');
+    await waitFor(() => h.runs.store.runs.some((run) => run.metadata?.['title'] === 'Add a shout test'), 'the created run to show up from the list');
+  });
+
   it('with a git remote, the repository is matched by full_name, and branch and commit go with the run', async function () {
     this.timeout(60000);
     const root = workspaceUri('gitproj').fsPath;

@@ -1,5 +1,6 @@
 // Open a file, select lines, run "Codegen: Run on selection" from the palette, type the request: the run
-// appears in the Runs view at once and the simulator received one create with the selected code.
+// appears in the Runs view at once and the simulator received one create with the selected code. The
+// service first answers 429 with Retry-After, so the progress notification shows the wait.
 // Signs in first (as scenario 02 does) when the welcome view asks for a token, so it also runs alone.
 export const name = 'run on selection: select lines, type the request, see the run in the Runs view';
 
@@ -48,7 +49,7 @@ export async function run({ page, openWorkbench, runCommand, shot, lap, sim }) {
   if (!page.url().startsWith('http')) await openWorkbench();
   await showRunsView(page);
   await signInIfAsked(page, runCommand, lap);
-  const postsBefore = (await sim.control('GET', '/requests?method=POST&path=/agent/run$')).count;
+  const createdBefore = (await sim.control('GET', '/requests?method=POST&path=/agent/run$&status=200')).count;
 
   // Open src/greeting.ts through Quick Open and select its first three lines with the keyboard.
   await page.keyboard.press('Escape');
@@ -69,8 +70,13 @@ export async function run({ page, openWorkbench, runCommand, shot, lap, sim }) {
   await page.keyboard.type(REQUEST);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Send this request' }).first().waitFor({ timeout: 10000 });
   await shot('03-run-on-selection-prompt');
+  // The service answers the first create with 429 and Retry-After: the progress shows the wait.
+  await sim.control('POST', '/faults', { kind: 'rateLimit', method: 'POST', path: '/agent/run$', retryAfterSeconds: 4 });
   await page.keyboard.press('Enter');
   lap('request sent');
+  await page.locator('.notifications-toasts', { hasText: /Waiting for the rate limit: \d+ s/ }).waitFor({ timeout: 10000 });
+  await shot('03-run-on-selection-rate-limit');
+  lap('the progress shows the rate-limit wait');
 
   // The run is in the Runs view at once, and the toast offers its details.
   await showRunsView(page);
@@ -81,9 +87,9 @@ export async function run({ page, openWorkbench, runCommand, shot, lap, sim }) {
   lap('the new run is in the Runs view');
   await shot('03-run-on-selection');
 
-  // Exactly one create reached the simulator, with the request, the path, the lines and the code.
-  const posts = await sim.control('GET', '/requests?method=POST&path=/agent/run$');
-  if (posts.count !== postsBefore + 1) throw new Error(`expected one create, the simulator got ${posts.count - postsBefore}`);
+  // Exactly one run was created (after the 429), with the request, the path, the lines and the code.
+  const posts = await sim.control('GET', '/requests?method=POST&path=/agent/run$&status=200');
+  if (posts.count !== createdBefore + 1) throw new Error(`expected one create, the simulator created ${posts.count - createdBefore}`);
   const { prompt, metadata } = posts.requests[posts.requests.length - 1].body;
   for (const expected of [REQUEST, 'File: src/greeting.ts', 'Selected lines: 1-3', 'export function greet(name: string): string {']) {
     if (!prompt.includes(expected)) throw new Error(`the prompt lacks ${JSON.stringify(expected)}:\n${prompt}`);
