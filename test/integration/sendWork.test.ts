@@ -61,10 +61,13 @@ describe('Send work (against the simulator)', () => {
     const h = await hooks();
     const document = await vscode.workspace.openTextDocument(workspaceUri('src', 'greeting.ts'));
     await select(document, 0, 2);
-    // When the run lands in the store, note how many requests the simulator had answered by then.
+    // When the run lands in the store, note how many requests the simulator had answered by then. Earlier
+    // tests' simulators used the same ids, so the store may hold a stale run of that id: match the title.
     const answeredWhenStored = new Map<number, number>();
     const watcher = h.runs.store.onDidChange((change: RunStoreChange) => {
-      for (const id of change.added) if (!answeredWhenStored.has(id)) answeredWhenStored.set(id, sim.requests.length);
+      for (const id of [...change.added, ...change.updated]) {
+        if (!answeredWhenStored.has(id) && h.runs.store.get(id)?.metadata?.['title'] === REQUEST) answeredWhenStored.set(id, sim.requests.length);
+      }
     });
     ui.promptAnswers.push({ kind: 'send', text: REQUEST });
     let id: number | undefined;
