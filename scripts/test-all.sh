@@ -7,8 +7,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/harness/tools.sh
-mkdir -p test-results
-rm -f test-results/{unit,inhost,e2e,static}.json
+# Counts go to a folder of this run's own, so a test started by hand meanwhile cannot change them.
+export RESULTS_DIR=test-results/all
+mkdir -p "$RESULTS_DIR"
+rm -f "$RESULTS_DIR"/{unit,inhost,e2e}.json
 
 status=0
 step() { echo; echo "=== $* ==="; }
@@ -28,7 +30,7 @@ if npm run --silent typecheck; then static_pass=$((static_pass+1)); else static_
 if npm run --silent lint; then static_pass=$((static_pass+1)); else static_fail=$((static_fail+1)); fi
 
 step "unit tests (mocha, plain Node, simulator on 127.0.0.1)"
-MOCHA_RESULT_FILE=test-results/unit.json npx mocha --reporter scripts/harness/count-reporter.js || status=1
+MOCHA_RESULT_FILE=$RESULTS_DIR/unit.json npx mocha --reporter scripts/harness/count-reporter.js || status=1
 
 step "in-host integration tests (mocha inside code-server's extension host)"
 node scripts/harness/run-inhost.mjs || status=1
@@ -40,9 +42,9 @@ vsix=$(ls -t codegen-vscode-*.vsix 2>/dev/null | head -1)
 step "end-to-end scenarios (installed .vsix in code-server, Chromium)"
 node test/e2e/run.mjs "${vsix:-missing.vsix}" || status=1
 
-read up uf <<<"$(count test-results/unit.json)"
-read ip if_ <<<"$(count test-results/inhost.json)"
-read ep ef <<<"$(count test-results/e2e.json)"
+read up uf <<<"$(count $RESULTS_DIR/unit.json)"
+read ip if_ <<<"$(count $RESULTS_DIR/inhost.json)"
+read ep ef <<<"$(count $RESULTS_DIR/e2e.json)"
 passed=$((static_pass + up + ip + ep)); failed=$((static_fail + uf + if_ + ef))
 echo
 echo "static: $static_pass passed, $static_fail failed | unit: $up passed, $uf failed | in-host: $ip passed, $if_ failed | e2e: $ep passed, $ef failed"

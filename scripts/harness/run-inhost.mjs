@@ -16,7 +16,7 @@ const timeoutMs = Number(process.env.INHOST_TIMEOUT_MS || 300000);
 // One scratch folder per run, so two runs (a developer's and a helper's) never share a profile.
 const scratch = path.join(REPO, '.tmp', `inhost-${process.pid}`);
 fs.rmSync(scratch, { recursive: true, force: true });
-const resultFile = path.join(REPO, 'test-results', 'inhost.json');
+const resultFile = path.join(process.env.RESULTS_DIR ? path.resolve(process.env.RESULTS_DIR) : path.join(REPO, 'test-results'), 'inhost.json');
 fs.rmSync(resultFile, { force: true });
 const t0 = Date.now();
 const lap = (m) => console.log(`[inhost ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
