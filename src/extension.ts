@@ -2,7 +2,7 @@
 // disposable to the extension context.
 import * as vscode from 'vscode';
 import { CodegenClient } from './api/client';
-import { RateGovernor } from './api/rateGovernor';
+import { RateGovernor, type RateWaitEvent } from './api/rateGovernor';
 import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands } from './commands/authCommands';
@@ -20,13 +20,15 @@ import { RunsStatusBar } from './views/runs/statusBar';
 import { runIdFromArgument } from './protocol/panelState';
 import { runTitle } from './runs/runStore';
 import { RunDetailsPanels, runDetailsDepsFromApi } from './views/runDetails/runDetailsPanel';
+import { CodegenUriHandler, createExportedApi, type CodegenApiV1 } from './exportedApi';
 
-export interface CodegenExtensionExports {
+export interface CodegenExtensionExports extends CodegenApiV1 {
   /** Present only in the project's in-host tests (CODEGEN_TEST_MODE=1). */
   testing?: TestHooks;
 }
 
 export function activate(context: vscode.ExtensionContext): CodegenExtensionExports {
+  const activationStarted = performance.now();
   const testMode = process.env.CODEGEN_TEST_MODE === '1';
   const manifestVersion = (context.extension.packageJSON as { version?: unknown }).version;
   const version = typeof manifestVersion === 'string' ? manifestVersion : '0.0.0';
@@ -39,17 +41,29 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const tokens = new TokenStore(context.secrets);
   const contextKeys = new ContextKeys();
   const interaction = new SwappableInteraction(new VsCodeInteraction());
-  // One governor per window keeps every client of this window within the documented limits.
-  const governor = new RateGovernor();
+  // Limits are per token and service: one governor per API base URL keeps every client of this window
+  // within them. Their waits are relayed to one event the progress UI listens to.
+  const governors = new Map<string, RateGovernor>();
+  const governorWaits = new vscode.EventEmitter<RateWaitEvent>();
+  const governorFor = (baseUrl: string): RateGovernor => {
+    let governor = governors.get(baseUrl);
+    if (!governor) {
+      governor = new RateGovernor();
+      governor.onDidWait((event) => governorWaits.fire(event));
+      governors.set(baseUrl, governor);
+    }
+    return governor;
+  };
   const session = new Session(
     tokens,
     settings,
-    (baseUrl, getToken) => new CodegenClient({ baseUrl, getToken, governor, logger: log, userAgent: `codegen-vscode/${version}` }),
+    (baseUrl, getToken) => new CodegenClient({ baseUrl, getToken, governor: governorFor(baseUrl), logger: log, userAgent: `codegen-vscode/${version}` }),
     interaction,
     log,
     contextKeys,
   );
-  context.subscriptions.push(settings, tokens, session, governor);
+  const governor = { onDidWait: governorWaits.event };
+  context.subscriptions.push(settings, tokens, session, governorWaits, { dispose: () => governors.forEach((g) => g.dispose()) });
   context.subscriptions.push(...registerAuthCommands(session, settings, interaction, log));
 
   const runs = new RunsController(context, session, settings, systemClock, log);
@@ -79,12 +93,19 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   );
   context.subscriptions.push(...registerRunCommands({ session, settings, store: runs.store, refresher: runs, interaction, log }));
   context.subscriptions.push(...registerSendWorkCommands({ context, session, settings, runs, governor, interaction, log }));
+  const exported = createExportedApi({ session, settings, store: runs.store, refreshNow: () => runs.refreshNow(), extensionPath: context.extensionPath, version, log });
+  const uriHandler = new CodegenUriHandler(interaction, log);
+  context.subscriptions.push(exported.disposable, vscode.window.registerUriHandler(uriHandler));
   void session.initialize();
 
-  log.info(`Codegen ${version} activated`);
-  if (!testMode) return {};
+  const activationMs = performance.now() - activationStarted;
+  log.info(`Codegen ${version} activated in ${activationMs.toFixed(1)} ms`);
+  if (!testMode) return exported.api;
   return {
+    ...exported.api,
     testing: {
+      activationMs,
+      uriHandler,
       interaction,
       contextKeys,
       logText: () => recorder?.text ?? '',

@@ -10,6 +10,9 @@ import type { TreeView } from 'vscode';
 import type { RunDetailsPanels } from './views/runDetails/runDetailsPanel';
 
 export interface TestHooks {
+  /** Time spent in activate(), measured in the extension host. */
+  activationMs: number;
+  uriHandler: { handled: number; handleUri(uri: import('vscode').Uri): Promise<void> };
   interaction: { swap(next: Interaction): Interaction };
   contextKeys: { get(key: string): unknown };
   /** Everything written to the Codegen log channel in this session, at every level. */
