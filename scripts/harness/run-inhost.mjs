@@ -33,7 +33,8 @@ try {
   const extensionEnv = JSON.stringify({ TEST_RESULT_FILE: resultFile, CODEGEN_TEST_MODE: '1', INHOST_GREP: process.env.INHOST_GREP || '' });
   const payload = [
     ['extensionDevelopmentPath', remote(REPO)],
-    ['extensionTestsPath', remote(path.join(REPO, 'out/test/integration/index'))],
+    // INHOST_TESTS_PATH runs another runner module (the activation benchmark uses this).
+    ['extensionTestsPath', remote(path.join(REPO, process.env.INHOST_TESTS_PATH || 'out/test/integration/index'))],
     ['extensionEnvironment', extensionEnv],
   ];
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -1,0 +1,53 @@
+// Budgets of what a user installs: the main bundle, the .vsix, and activation time measured in a real
+// extension host (code-server, through the in-host harness). `npm run bench` builds for production first.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BenchRow } from './index';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const ACTIVATION_RUNS = 3;
+
+function kb(bytes: number): number {
+  return Math.round((bytes / 1024) * 10) / 10;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function measureActivation(): { activationMs: number; wallMs: number } {
+  const resultFile = path.join(ROOT, 'test-results', 'bench-activation', 'inhost.json');
+  fs.rmSync(resultFile, { force: true });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/harness/run-inhost.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, INHOST_TESTS_PATH: 'out/test/benchHost/index', RESULTS_DIR: path.dirname(resultFile) },
+  });
+  const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { activationMs?: number; wallMs?: number };
+  if (typeof result.activationMs !== 'number' || typeof result.wallMs !== 'number') throw new Error(`no activation figures in ${resultFile}`);
+  return { activationMs: result.activationMs, wallMs: result.wallMs };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  await Promise.resolve();
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'ignore' });
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const size = (file: string): number => fs.statSync(path.join(ROOT, file)).size;
+  const rows: BenchRow[] = [
+    { group: 'budgets', name: 'main bundle dist/extension.js', value: kb(size('dist/extension.js')), unit: 'KB', target: '< 150' },
+    { group: 'budgets', name: 'webview bundle dist/webview.js (loaded by the panel)', value: kb(size('dist/webview.js')), unit: 'KB' },
+    { group: 'budgets', name: 'secret scanner dist/secretScan.js (loaded at send)', value: kb(size('dist/secretScan.js')), unit: 'KB' },
+    { group: 'budgets', name: 'HTTP dist/nodeFetch.js (loaded at first request)', value: kb(size('dist/nodeFetch.js')), unit: 'KB' },
+    { group: 'budgets', name: `.vsix (${name}-${version}.vsix)`, value: kb(size(`${name}-${version}.vsix`)), unit: 'KB', target: '< 400' },
+  ];
+  const samples = Array.from({ length: ACTIVATION_RUNS }, () => measureActivation());
+  rows.push(
+    { group: 'budgets', name: `activation, in activate() (median of ${ACTIVATION_RUNS} hosts)`, value: median(samples.map((s) => s.activationMs)), unit: 'ms', target: '< 20' },
+    { group: 'budgets', name: 'activation, in activate() (each run)', value: samples.map((s) => s.activationMs.toFixed(1)).join(' / '), unit: 'ms' },
+    { group: 'budgets', name: 'activation, extension.activate() wall time incl. loading (median)', value: median(samples.map((s) => s.wallMs)), unit: 'ms' },
+  );
+  return rows;
+}
