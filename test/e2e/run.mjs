@@ -13,6 +13,8 @@ const filter = process.argv[3] || process.env.E2E_GREP || '';
 if (!fs.existsSync(vsix)) { console.error(`no .vsix at ${vsix}: run npm run package first`); process.exit(2); }
 const shots = path.join(REPO, 'test-results', 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
+// Failure shots of an earlier run would read as this run's.
+for (const file of fs.readdirSync(shots)) if (file.startsWith('failure-')) fs.rmSync(path.join(shots, file));
 const resultFile = path.join(process.env.RESULTS_DIR ? path.resolve(process.env.RESULTS_DIR) : path.join(REPO, 'test-results'), 'e2e.json');
 const scratch = path.join(REPO, '.tmp', `e2e-${process.pid}`);
 fs.rmSync(scratch, { recursive: true, force: true });
