@@ -102,6 +102,22 @@ describe('Runs view (against the simulator)', () => {
     assert.doesNotMatch(String(h.runs.statusBarText()), /running/, 'nothing runs any more');
   });
 
+  it('an outage keeps the last runs and says since when; a long rate-limit wait says when it retries', async function () {
+    this.timeout(60000);
+    const h = await hooks();
+    const shown = h.runs.store.size;
+    assert.ok(shown > 0);
+    sim.injectFault({ kind: 'drop', path: '/agent/runs$', times: -1 });
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    await waitFor(() => /^Offline: showing runs from \d\d:\d\d\.$/.test(h.runs.view.message ?? ''), `the offline message (now: ${h.runs.view.message})`, 30000);
+    assert.strictEqual(h.runs.store.size, shown, 'the last-known runs stay in the view');
+    sim.clearFaults();
+    sim.injectFault({ kind: 'rateLimit', path: '/agent/runs$', times: -1, retryAfterSeconds: 90 });
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    await waitFor(() => /^Rate limited, retrying in (\d+ s|2 min)\.$/.test(h.runs.view.message ?? ''), `the rate-limit message (now: ${h.runs.view.message})`, 15000);
+    sim.clearFaults();
+  });
+
   it('ban checks asks first, says it stops every agent, and reaches the simulator only when confirmed', async () => {
     const h = await hooks();
     const run = h.runs.store.runs.find((r) => r.pullRequests.length > 0)!;

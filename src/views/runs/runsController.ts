@@ -88,7 +88,9 @@ export class RunsController implements RunsRefresher, vscode.Disposable {
       this.updateViewChrome();
       return;
     }
-    const account = `${state.organizationId}`;
+    // Another service (base URL) or organization is another account: a fresh poller, no inherited waits.
+    const baseUrl = this.settings.apiBaseUrl;
+    const account = `${baseUrl.ok ? baseUrl.url : ''}|${state.organizationId}`;
     if (this.poller && this.pollerAccount === account) {
       this.poller.resume();
       return;
@@ -129,9 +131,13 @@ export class RunsController implements RunsRefresher, vscode.Disposable {
     const now = this.clock.now();
     this.view.message = viewMessage(this.store, now, state.signedIn, state.organizationId !== undefined);
     const needsYou = this.store.counts().needsYou;
-    this.view.badge = needsYou > 0 ? { value: needsYou, tooltip: `${needsYou} Codegen run${needsYou === 1 ? '' : 's'} waiting for you` } : undefined;
+    this.view.badge =
+      needsYou > 0
+        ? { value: needsYou, tooltip: needsYou === 1 ? vscode.l10n.t('1 Codegen run waiting for you') : vscode.l10n.t('{0} Codegen runs waiting for you', needsYou) }
+        : undefined;
     const filter = this.store.filter;
-    this.view.description = state.signedIn ? `${filter.scope === 'mine' ? 'Mine' : 'Organization'}${filter.sourceType ? ` · ${filter.sourceType}` : ''}` : undefined;
+    const scope = filter.scope === 'mine' ? vscode.l10n.t('Mine') : vscode.l10n.t('Organization');
+    this.view.description = state.signedIn ? `${scope}${filter.sourceType ? ` · ${filter.sourceType}` : ''}` : undefined;
     // A "retrying in 20 s" message counts down without any request.
     this.clock.clearTimeout(this.messageTimer);
     this.messageTimer = this.store.status.kind === 'rateLimited' ? this.clock.setTimeout(() => this.updateViewChrome(), 1000) : undefined;
