@@ -115,7 +115,10 @@ export class CodegenUriHandler implements vscode.UriHandler {
     this.handled++;
     if (runId === undefined) {
       this.log.warn(`Ignored a Codegen link with an unknown path: ${uri.path.slice(0, 100)}`);
-      await this.interaction.showMessage({ severity: 'warning', message: 'This Codegen link is not one the extension understands. Links look like vscode://codegen-sh.codegen-vscode/run/123.' });
+      await this.interaction.showMessage({
+        severity: 'warning',
+        message: vscode.l10n.t('This Codegen link is not one the extension understands. Links look like {0}.', 'vscode://codegen-sh.codegen-vscode/run/123'),
+      });
       return;
     }
     await vscode.commands.executeCommand('codegen.showRunDetails', runId);

@@ -96,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const exported = createExportedApi({ session, settings, store: runs.store, refreshNow: () => runs.refreshNow(), extensionPath: context.extensionPath, version, log });
   const uriHandler = new CodegenUriHandler(interaction, log);
   context.subscriptions.push(exported.disposable, vscode.window.registerUriHandler(uriHandler));
+  context.subscriptions.push(vscode.commands.registerCommand('codegen.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#codegen.gettingStarted`, false)));
   void session.initialize();
 
   const activationMs = performance.now() - activationStarted;

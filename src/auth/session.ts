@@ -79,7 +79,7 @@ export class Session implements vscode.Disposable {
   /** The signed-in user, fetched once per token. */
   async currentUser(): Promise<User> {
     const token = await this.tokens.get();
-    if (!token) throw new CodegenApiError('unauthorized', 'You are not signed in to Codegen. Run "Codegen: Set API token".', { status: 401 });
+    if (!token) throw new CodegenApiError('unauthorized', vscode.l10n.t('You are not signed in to Codegen. Run "Codegen: Set API token".'), { status: 401 });
     if (this.user?.forToken !== token) {
       const value = this.api.getCurrentUser();
       this.user = { forToken: token, value };
@@ -149,10 +149,11 @@ export class Session implements vscode.Disposable {
     this.log.warn('The Codegen API answered 401: asking for a new token.');
     this.unauthorizedPrompt = (async () => {
       const message = token
-        ? 'Codegen rejected your API token (401): it may have been revoked. Set a new token to continue.'
-        : 'You are not signed in to Codegen. Set an API token to continue.';
-      const choice = await this.interaction.showMessage({ severity: 'error', message, actions: ['Set API token'] });
-      if (choice === 'Set API token') await vscode.commands.executeCommand('codegen.setToken');
+        ? vscode.l10n.t('Codegen rejected your API token (401): it may have been revoked. Set a new token to continue.')
+        : vscode.l10n.t('You are not signed in to Codegen. Set an API token to continue.');
+      const setTokenAction = vscode.l10n.t('Set API token');
+      const choice = await this.interaction.showMessage({ severity: 'error', message, actions: [setTokenAction] });
+      if (choice === setTokenAction) await vscode.commands.executeCommand('codegen.setToken');
     })().finally(() => {
       this.unauthorizedPrompt = undefined;
     });

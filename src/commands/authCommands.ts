@@ -19,15 +19,15 @@ export function registerAuthCommands(
   log: Log,
 ): vscode.Disposable[] {
   const describeUser = (user: User): string =>
-    user.fullName && user.email ? `${user.fullName} (${user.email})` : user.email ?? user.githubUsername ?? user.fullName ?? `user ${user.id}`;
+    user.fullName && user.email ? `${user.fullName} (${user.email})` : user.email ?? user.githubUsername ?? user.fullName ?? vscode.l10n.t('user {0}', user.id);
 
   const setToken = async (): Promise<boolean> => {
     const token = await interaction.showInput({
-      title: 'Codegen: Set API token',
-      prompt: `Paste your Codegen API token (create one at ${TOKEN_URL}). It is kept in VS Code's secret storage.`,
-      placeHolder: 'API token',
+      title: vscode.l10n.t('Codegen: Set API token'),
+      prompt: vscode.l10n.t("Paste your Codegen API token (create one at {0}). It is kept in VS Code's secret storage.", TOKEN_URL),
+      placeHolder: vscode.l10n.t('API token'),
       password: true,
-      validate: (value) => (value.trim() === '' ? 'Enter a token.' : /\s/.test(value.trim()) ? 'A token has no spaces.' : undefined),
+      validate: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a token.') : /\s/.test(value.trim()) ? vscode.l10n.t('A token has no spaces.') : undefined),
     });
     if (token === undefined || token.trim() === '') return false;
     let user: User;
@@ -36,21 +36,22 @@ export function registerAuthCommands(
     } catch (error) {
       if (isApiError(error, 'unauthorized') || isApiError(error, 'forbidden')) {
         log.warn('The token was rejected by Codegen; it was not saved.');
-        await interaction.showMessage({ severity: 'error', message: 'Codegen rejected that API token (401): it was not saved. Check that you copied the whole token.', actions: [] });
+        await interaction.showMessage({ severity: 'error', message: vscode.l10n.t('Codegen rejected that API token (401): it was not saved. Check that you copied the whole token.'), actions: [] });
         return false;
       }
       if (isApiError(error, 'network') || isApiError(error, 'timeout') || isApiError(error, 'server')) {
+        const saveWithoutVerifying = vscode.l10n.t('Save without verifying');
         const choice = await interaction.showMessage({
           severity: 'warning',
           modal: true,
-          message: 'Codegen could not be reached to verify the token.',
-          detail: `${error.message}\n\nSave it anyway? It will be used when the service answers again.`,
-          actions: ['Save without verifying'],
+          message: vscode.l10n.t('Codegen could not be reached to verify the token.'),
+          detail: vscode.l10n.t('{0}\n\nSave it anyway? It will be used when the service answers again.', error.message),
+          actions: [saveWithoutVerifying],
         });
-        if (choice !== 'Save without verifying') return false;
+        if (choice !== saveWithoutVerifying) return false;
         await session.storeToken(token);
         log.info('Token saved without verification (service unreachable).');
-        void interaction.showMessage({ severity: 'warning', message: 'Codegen API token saved, but not verified: the service could not be reached.' });
+        void interaction.showMessage({ severity: 'warning', message: vscode.l10n.t('Codegen API token saved, but not verified: the service could not be reached.') });
         return true;
       }
       await showError(interaction, log, error, 'Checking the token');
@@ -58,7 +59,7 @@ export function registerAuthCommands(
     }
     await session.storeToken(token, user);
     log.info(`Signed in to Codegen as user ${user.id}.`);
-    void interaction.showMessage({ severity: 'info', message: `Signed in to Codegen as ${describeUser(user)}.` });
+    void interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Signed in to Codegen as {0}.', describeUser(user)) });
     if (settings.organizationId === undefined) await selectOrganization(true);
     return true;
   };
@@ -66,14 +67,15 @@ export function registerAuthCommands(
   const signOut = async (): Promise<void> => {
     await session.signOut();
     log.info('Signed out of Codegen: the token was deleted from secret storage.');
-    void interaction.showMessage({ severity: 'info', message: 'Signed out of Codegen. Your API token was removed from this machine.' });
+    void interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Signed out of Codegen. Your API token was removed from this machine.') });
   };
 
   /** Returns the chosen organization id; with exactly one organization it is chosen without asking. */
   const selectOrganization = async (afterSignIn = false): Promise<number | undefined> => {
     if (!session.isSignedIn) {
-      const choice = await interaction.showMessage({ severity: 'warning', message: 'Set your Codegen API token first.', actions: ['Set API token'] });
-      if (choice === 'Set API token') await vscode.commands.executeCommand('codegen.setToken');
+      const setTokenAction = vscode.l10n.t('Set API token');
+      const choice = await interaction.showMessage({ severity: 'warning', message: vscode.l10n.t('Set your Codegen API token first.'), actions: [setTokenAction] });
+      if (choice === setTokenAction) await vscode.commands.executeCommand('codegen.setToken');
       return undefined;
     }
     let organizations: Organization[];
@@ -84,7 +86,7 @@ export function registerAuthCommands(
       return undefined;
     }
     if (organizations.length === 0) {
-      await interaction.showMessage({ severity: 'warning', message: 'Your Codegen account belongs to no organization. Create or join one in the Codegen web app.' });
+      await interaction.showMessage({ severity: 'warning', message: vscode.l10n.t('Your Codegen account belongs to no organization. Create or join one in the Codegen web app.') });
       return undefined;
     }
     let chosen: Organization | undefined;
@@ -94,18 +96,21 @@ export function registerAuthCommands(
       const current = settings.organizationId;
       chosen = await interaction.showPick(
         organizations.map((org) => ({
-          label: org.name ?? `Organization ${org.id}`,
-          description: `#${org.id}${org.id === current ? ' · current' : ''}`,
+          label: org.name ?? vscode.l10n.t('Organization {0}', org.id),
+          description: org.id === current ? vscode.l10n.t('#{0} · current', org.id) : `#${org.id}`,
           value: org,
         })),
-        { title: 'Codegen: Select organization', placeHolder: afterSignIn ? 'Which organization should runs go to?' : 'Choose the organization for new runs and the Runs view' },
+        {
+          title: vscode.l10n.t('Codegen: Select organization'),
+          placeHolder: afterSignIn ? vscode.l10n.t('Which organization should runs go to?') : vscode.l10n.t('Choose the organization for new runs and the Runs view'),
+        },
       );
     }
     if (!chosen) return undefined;
     await settings.setOrganizationId(chosen.id);
     log.info(`Organization set to ${chosen.id}.`);
     if (organizations.length === 1) {
-      void interaction.showMessage({ severity: 'info', message: `Using your Codegen organization ${chosen.name ?? `#${chosen.id}`}.` });
+      void interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Using your Codegen organization {0}.', chosen.name ?? `#${chosen.id}`) });
     }
     return chosen.id;
   };

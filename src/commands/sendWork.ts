@@ -54,11 +54,12 @@ export const MAX_IMAGES = 10;
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
 
-const SEND_ANYWAY = 'Send anyway';
-const TRIM = 'Trim';
-const SEND_WHOLE_FILE = 'Send the whole file';
-const SHOW_DETAILS = 'Show details';
-const RETRY = 'Retry';
+// Button labels: functions, so they are localized when shown (the l10n bundle may load after this module).
+const sendAnyway = (): string => vscode.l10n.t('Send anyway');
+const trim = (): string => vscode.l10n.t('Trim');
+const sendWholeFile = (): string => vscode.l10n.t('Send the whole file');
+const showDetails = (): string => vscode.l10n.t('Show details');
+const retry = (): string => vscode.l10n.t('Retry');
 
 export interface SendWorkDeps {
   context: vscode.ExtensionContext;
@@ -83,7 +84,18 @@ export function registerSendWorkCommands(deps: SendWorkDeps): vscode.Disposable[
   ];
 }
 
-type CommandName = 'Run on selection' | 'Run on file' | 'New run';
+type CommandName = 'runOnSelection' | 'runOnFile' | 'newRun';
+
+function commandTitle(command: CommandName): string {
+  switch (command) {
+    case 'runOnSelection':
+      return vscode.l10n.t('Codegen: Run on selection');
+    case 'runOnFile':
+      return vscode.l10n.t('Codegen: Run on file');
+    case 'newRun':
+      return vscode.l10n.t('Codegen: New run');
+  }
+}
 
 type Target =
   | { kind: 'document'; document: vscode.TextDocument; selections: SelectionRange[]; mode: 'selection' | 'file' }
@@ -166,12 +178,13 @@ class WorkSender implements vscode.Disposable {
   async runOnSelection(argument?: unknown): Promise<number | undefined> {
     const editor = editorFor(argument);
     if (!editor) {
+      const newRun = vscode.l10n.t('New run');
       const choice = await this.ui.showMessage({
         severity: 'info',
-        message: 'Open a file and select the code Codegen should work on, or start a new run without code.',
-        actions: ['New run'],
+        message: vscode.l10n.t('Open a file and select the code Codegen should work on, or start a new run without code.'),
+        actions: [newRun],
       });
-      return choice === 'New run' ? this.newRun() : undefined;
+      return choice === newRun ? this.newRun() : undefined;
     }
     const selections = editor.selections.map(toSelectionRange);
     let mode: 'selection' | 'file' = 'selection';
@@ -179,29 +192,29 @@ class WorkSender implements vscode.Disposable {
       const choice = await this.ui.showMessage({
         severity: 'info',
         modal: true,
-        message: 'No selection: send the whole file?',
-        detail: `${labelOf(editor.document)} (${editor.document.lineCount} lines) would go to Codegen with your request.`,
-        actions: [SEND_WHOLE_FILE],
+        message: vscode.l10n.t('No selection: send the whole file?'),
+        detail: vscode.l10n.t('{0} ({1} lines) would go to Codegen with your request.', labelOf(editor.document), editor.document.lineCount),
+        actions: [sendWholeFile()],
       });
-      if (choice !== SEND_WHOLE_FILE) return undefined;
+      if (choice !== sendWholeFile()) return undefined;
       mode = 'file';
     }
-    return this.send('Run on selection', { kind: 'document', document: editor.document, selections, mode });
+    return this.send('runOnSelection', { kind: 'document', document: editor.document, selections, mode });
   }
 
   async runOnFile(argument?: unknown): Promise<number | undefined> {
     const uri = argument instanceof vscode.Uri ? argument : vscode.window.activeTextEditor?.document.uri;
     if (!uri) {
-      void this.ui.showMessage({ severity: 'info', message: 'Open a file first, or right-click a file in the Explorer and choose "Codegen: Run on file".' });
+      void this.ui.showMessage({ severity: 'info', message: vscode.l10n.t('Open a file first, or right-click a file in the Explorer and choose "Codegen: Run on file".') });
       return undefined;
     }
     const document = await this.openDocument(uri);
     if (!document) return undefined;
-    return this.send('Run on file', { kind: 'document', document, selections: [], mode: 'file' });
+    return this.send('runOnFile', { kind: 'document', document, selections: [], mode: 'file' });
   }
 
   async newRun(): Promise<number | undefined> {
-    return this.send('New run', { kind: 'bare' });
+    return this.send('newRun', { kind: 'bare' });
   }
 
   // ---- the send ---------------------------------------------------------------------------------
@@ -260,8 +273,9 @@ class WorkSender implements vscode.Disposable {
       return undefined;
     }
     if (!state.signedIn) {
-      const choice = await this.ui.showMessage({ severity: 'info', message: 'Set your Codegen API token to send work to Codegen.', actions: ['Set API token'] });
-      if (choice !== 'Set API token') return undefined;
+      const setToken = vscode.l10n.t('Set API token');
+      const choice = await this.ui.showMessage({ severity: 'info', message: vscode.l10n.t('Set your Codegen API token to send work to Codegen.'), actions: [setToken] });
+      if (choice !== setToken) return undefined;
       await vscode.commands.executeCommand('codegen.setToken');
       if (!session.state.signedIn) return undefined;
     }
@@ -276,19 +290,19 @@ class WorkSender implements vscode.Disposable {
     try {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.type & vscode.FileType.Directory) {
-        void this.ui.showMessage({ severity: 'info', message: `${name} is a folder: choose a file to send to Codegen.` });
+        void this.ui.showMessage({ severity: 'info', message: vscode.l10n.t('{0} is a folder: choose a file to send to Codegen.', name) });
         return undefined;
       }
       if (stat.size > MAX_FILE_BYTES) {
         void this.ui.showMessage({
           severity: 'error',
-          message: `${name} is ${formatBytes(stat.size)}, too large to send to Codegen. Open it, select the part that matters, and use "Codegen: Run on selection".`,
+          message: vscode.l10n.t('{0} is {1}, too large to send to Codegen. Open it, select the part that matters, and use "Codegen: Run on selection".', name, formatBytes(stat.size)),
         });
         return undefined;
       }
       return await vscode.workspace.openTextDocument(uri);
     } catch (error) {
-      void this.ui.showMessage({ severity: 'error', message: `Could not read ${name}: ${messageOf(error)}` });
+      void this.ui.showMessage({ severity: 'error', message: vscode.l10n.t('Could not read {0}: {1}', name, messageOf(error)) });
       return undefined;
     }
   }
@@ -303,10 +317,10 @@ class WorkSender implements vscode.Disposable {
     let images = [...(this.draft?.images ?? [])];
     for (;;) {
       const result = await this.ui.pickPrompt({
-        title: `Codegen: ${command}${where}`,
+        title: `${commandTitle(command)}${where}`,
         placeHolder: snapshot
-          ? 'What should the agent do with this code? Type a request, or pick a recent request or a template'
-          : 'What should the agent do? Type a request, or pick a recent request or a template',
+          ? vscode.l10n.t('What should the agent do with this code? Type a request, or pick a recent request or a template')
+          : vscode.l10n.t('What should the agent do? Type a request, or pick a recent request or a template'),
         value,
         history: this.history.entries(),
         templates: choices,
@@ -356,9 +370,9 @@ class WorkSender implements vscode.Disposable {
 
   private async attachImages(already: readonly AttachedImage[]): Promise<AttachedImage[]> {
     const uris = await this.ui.pickFiles({
-      title: 'Codegen: attach images to the run',
-      openLabel: 'Attach',
-      filters: { Images: IMAGE_EXTENSIONS },
+      title: vscode.l10n.t('Codegen: attach images to the run'),
+      openLabel: vscode.l10n.t('Attach'),
+      filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
       canSelectMany: true,
     });
     if (!uris || uris.length === 0) return [];
@@ -370,25 +384,28 @@ class WorkSender implements vscode.Disposable {
       const name = path.posix.basename(uri.path);
       if (already.some((image) => image.key === key) || attached.some((image) => image.key === key)) continue;
       if (already.length + attached.length >= MAX_IMAGES) {
-        problems.push(`${name}: a run can have at most ${MAX_IMAGES} images.`);
+        problems.push(vscode.l10n.t('{0}: a run can have at most {1} images.', name, MAX_IMAGES));
         continue;
       }
       try {
         // The size is checked before reading, so a huge file is never loaded.
         const stat = await vscode.workspace.fs.stat(uri);
         if (stat.size > maxBytes) {
-          throw new ImageAttachmentError('too-large', `${name} is ${formatBytes(stat.size)}; images can be at most ${formatBytes(maxBytes)}.`);
+          throw new ImageAttachmentError('too-large', vscode.l10n.t('{0} is {1}; images can be at most {2}.', name, formatBytes(stat.size), formatBytes(maxBytes)));
         }
         const bytes = await vscode.workspace.fs.readFile(uri);
         attached.push({ key, name, dataUri: imageToDataUri(name, bytes, maxBytes) });
       } catch (error) {
-        problems.push(error instanceof ImageAttachmentError ? error.message : `${name} could not be read: ${messageOf(error)}`);
+        problems.push(error instanceof ImageAttachmentError ? error.message : vscode.l10n.t('{0} could not be read: {1}', name, messageOf(error)));
       }
     }
     if (attached.length > 0) this.log.info(`Attached ${attached.length} image(s) to the next run.`);
     if (problems.length > 0) {
       this.log.warn(`Images not attached: ${problems.join(' ')}`);
-      const message = problems.length === 1 ? `Image not attached: ${problems[0]}` : `${problems.length} images were not attached: ${problems.join(' ')}`;
+      const message =
+        problems.length === 1
+          ? vscode.l10n.t('Image not attached: {0}', problems[0] ?? '')
+          : vscode.l10n.t('{0} images were not attached: {1}', problems.length, problems.join(' '));
       void this.ui.showMessage({ severity: 'error', message });
     }
     return attached;
@@ -413,21 +430,27 @@ class WorkSender implements vscode.Disposable {
     const choice = await this.ui.showMessage({
       severity: 'warning',
       modal: true,
-      message: `The prompt is ${built.charCount.toLocaleString('en-US')} characters, over the limit of ${maxChars.toLocaleString('en-US')}.`,
-      detail: `Trim cuts the code to fit (your request stays whole and the prompt says what was left out). Send anyway sends everything. The limit is the setting codegen.context.maxChars.`,
-      actions: [TRIM, SEND_ANYWAY],
+      message: vscode.l10n.t('The prompt is {0} characters, over the limit of {1}.', built.charCount.toLocaleString('en-US'), maxChars.toLocaleString('en-US')),
+      detail: vscode.l10n.t(
+        'Trim cuts the code to fit (your request stays whole and the prompt says what was left out). Send anyway sends everything. The limit is the setting codegen.context.maxChars.',
+      ),
+      actions: [trim(), sendAnyway()],
     });
-    if (choice === SEND_ANYWAY) return withRange(built);
-    if (choice !== TRIM) return undefined;
+    if (choice === sendAnyway()) return withRange(built);
+    if (choice !== trim()) return undefined;
     const trimmed = trimContext(input);
     if (!trimmed.overLimit) return withRange(trimmed);
     const again = await this.ui.showMessage({
       severity: 'warning',
       modal: true,
-      message: `Even without the code the prompt is ${trimmed.charCount.toLocaleString('en-US')} characters: your request alone is over the limit of ${maxChars.toLocaleString('en-US')}.`,
-      actions: [SEND_ANYWAY],
+      message: vscode.l10n.t(
+        'Even without the code the prompt is {0} characters: your request alone is over the limit of {1}.',
+        trimmed.charCount.toLocaleString('en-US'),
+        maxChars.toLocaleString('en-US'),
+      ),
+      actions: [sendAnyway()],
     });
-    return again === SEND_ANYWAY ? withRange(trimmed) : undefined;
+    return again === sendAnyway() ? withRange(trimmed) : undefined;
   }
 
   private async prepareBare(request: string, git: RepositoryGitInfo | undefined): Promise<BuiltContext | undefined> {
@@ -447,11 +470,11 @@ class WorkSender implements vscode.Disposable {
       const choice = await this.ui.showMessage({
         severity: 'warning',
         modal: true,
-        message: `Your request is ${prompt.length.toLocaleString('en-US')} characters, over the limit of ${maxChars.toLocaleString('en-US')}.`,
-        detail: 'The limit is the setting codegen.context.maxChars.',
-        actions: [SEND_ANYWAY],
+        message: vscode.l10n.t('Your request is {0} characters, over the limit of {1}.', prompt.length.toLocaleString('en-US'), maxChars.toLocaleString('en-US')),
+        detail: vscode.l10n.t('The limit is the setting codegen.context.maxChars.'),
+        actions: [sendAnyway()],
       });
-      if (choice !== SEND_ANYWAY) return undefined;
+      if (choice !== sendAnyway()) return undefined;
     }
     return { prompt, metadata, title, charCount: prompt.length, truncated: false, overLimit: prompt.length > maxChars };
   }
@@ -461,30 +484,37 @@ class WorkSender implements vscode.Disposable {
     let findings: LocatedFinding[];
     try {
       findings = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Codegen: checking the prompt for secrets' },
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Codegen: checking the prompt for secrets') },
         () => this.scanForSecrets(prompt, metadata, source),
       );
     } catch (error) {
       this.log.error(`The secret scan could not run: ${messageOf(error)}`);
+      const sendWithoutChecking = vscode.l10n.t('Send without checking');
       const choice = await this.ui.showMessage({
         severity: 'warning',
         modal: true,
-        message: 'Codegen could not check the prompt for secrets.',
-        detail: `${messageOf(error)}\n\nSend it without the check?`,
-        actions: ['Send without checking'],
+        message: vscode.l10n.t('Codegen could not check the prompt for secrets.'),
+        detail: vscode.l10n.t('{0}\n\nSend it without the check?', messageOf(error)),
+        actions: [sendWithoutChecking],
       });
-      return choice === 'Send without checking';
+      return choice === sendWithoutChecking;
     }
     if (findings.length === 0) return true;
     this.log.warn(`Secret scan: ${findings.length} possible secret(s): ${findings.map((f) => `${f.kind} ${f.where}`).join('; ')}.`);
     const choice = await this.ui.showMessage({
       severity: 'warning',
       modal: true,
-      message: findings.length === 1 ? 'What you are about to send may contain a secret.' : `What you are about to send may contain ${findings.length} secrets.`,
-      detail: `${describeFindings(findings)}\n\nCodegen's agent, its logs and the pull request could expose ${findings.length === 1 ? 'it' : 'them'}. Cancel and remove ${findings.length === 1 ? 'it' : 'them'} from the selection, or send anyway.`,
-      actions: [SEND_ANYWAY],
+      message:
+        findings.length === 1
+          ? vscode.l10n.t('What you are about to send may contain a secret.')
+          : vscode.l10n.t('What you are about to send may contain {0} secrets.', findings.length),
+      detail:
+        findings.length === 1
+          ? vscode.l10n.t("{0}\n\nCodegen's agent, its logs and the pull request could expose it. Cancel and remove it from the selection, or send anyway.", describeFindings(findings))
+          : vscode.l10n.t("{0}\n\nCodegen's agent, its logs and the pull request could expose them. Cancel and remove them from the selection, or send anyway.", describeFindings(findings)),
+      actions: [sendAnyway()],
     });
-    return choice === SEND_ANYWAY;
+    return choice === sendAnyway();
   }
 
   private async scanForSecrets(prompt: string, metadata: Record<string, unknown>, source: SourceText | undefined): Promise<LocatedFinding[]> {
@@ -534,14 +564,15 @@ class WorkSender implements vscode.Disposable {
   /** The repo_id to send (undefined: the organization's default), or false when the user stops. */
   private async decideRepository(lookup: RepositoryLookup): Promise<number | undefined | false> {
     if (lookup.kind === 'chosen') return lookup.repoId;
+    const useDefault = vscode.l10n.t("Use the organization's default");
     const choice = await this.ui.showMessage({
       severity: 'warning',
       modal: true,
-      message: `Codegen could not look up the repository ${lookup.fullName}.`,
-      detail: `${messageOf(lookup.error)}\n\nSend the run to the organization's default repository instead? Or set codegen.repositoryId.`,
-      actions: ["Use the organization's default"],
+      message: vscode.l10n.t('Codegen could not look up the repository {0}.', lookup.fullName),
+      detail: vscode.l10n.t("{0}\n\nSend the run to the organization's default repository instead? Or set codegen.repositoryId.", messageOf(lookup.error)),
+      actions: [useDefault],
     });
-    return choice === "Use the organization's default" ? undefined : false;
+    return choice === useDefault ? undefined : false;
   }
 
   // ---- create -----------------------------------------------------------------------------------
@@ -565,7 +596,7 @@ class WorkSender implements vscode.Disposable {
         void this.deps.runs.refreshNow();
         void this.ui.showMessage({
           severity: 'warning',
-          message: 'Codegen may have created the run: no answer arrived. The Runs view is refreshed; check it before sending again.',
+          message: vscode.l10n.t('Codegen may have created the run: no answer arrived. The Runs view is refreshed; check it before sending again.'),
         });
         return undefined;
       }
@@ -573,9 +604,10 @@ class WorkSender implements vscode.Disposable {
       if (isApiError(error, 'network') || isApiError(error, 'timeout') || isApiError(error, 'rateLimited')) {
         const advice = adviseOnError(error, 'Creating the Codegen run');
         this.log.error(advice.message);
-        const choice = await this.ui.showMessage({ severity: 'error', message: `${advice.message} Your request is kept.`, actions: [RETRY, 'Show log'] });
-        if (choice === RETRY) continue;
-        if (choice === 'Show log') this.log.show();
+        const showLog = vscode.l10n.t('Show log');
+        const choice = await this.ui.showMessage({ severity: 'error', message: vscode.l10n.t('{0} Your request is kept.', advice.message), actions: [retry(), showLog] });
+        if (choice === retry()) continue;
+        if (choice === showLog) this.log.show();
         return undefined;
       }
       void showError(this.ui, this.log, error, 'Creating the Codegen run');
@@ -587,11 +619,11 @@ class WorkSender implements vscode.Disposable {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Codegen', cancellable: true },
       async (progress, token): Promise<CreateOutcome> => {
-        const creating = 'Creating the run…';
+        const creating = vscode.l10n.t('Creating the run…');
         progress.report({ message: creating });
         const countdown = new WaitCountdown(
           this.clock,
-          (seconds) => progress.report({ message: `Waiting for the rate limit: ${seconds} s` }),
+          (seconds) => progress.report({ message: vscode.l10n.t('Waiting for the rate limit: {0} s', seconds) }),
           () => progress.report({ message: creating }),
         );
         const controller = new AbortController();
@@ -632,8 +664,8 @@ class WorkSender implements vscode.Disposable {
   }
 
   private async announce(run: AgentRun, title: string): Promise<void> {
-    const choice = await this.ui.showMessage({ severity: 'info', message: `Codegen started run #${run.id}: ${title}`, actions: [SHOW_DETAILS] });
-    if (choice !== SHOW_DETAILS) return;
+    const choice = await this.ui.showMessage({ severity: 'info', message: vscode.l10n.t('Codegen started run #{0}: {1}', run.id, title), actions: [showDetails()] });
+    if (choice !== showDetails()) return;
     try {
       await vscode.commands.executeCommand('codegen.showRunDetails', run.id);
     } catch (error) {

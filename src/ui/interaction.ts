@@ -147,12 +147,13 @@ export class VsCodeInteraction implements Interaction {
       if (event.document === document) latest = event.document.getText();
     });
     try {
+      const send = vscode.l10n.t('Send');
       const choice = await vscode.window.showInformationMessage(
-        'Codegen: review the prompt in the editor (you can edit it), then choose Send.',
-        'Send',
-        'Cancel',
+        vscode.l10n.t('Codegen: review the prompt in the editor (you can edit it), then choose Send.'),
+        send,
+        vscode.l10n.t('Cancel'),
       );
-      if (choice !== 'Send') return undefined;
+      if (choice !== send) return undefined;
       return document.isClosed ? latest : document.getText();
     } finally {
       watcher.dispose();
@@ -195,16 +196,27 @@ function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult 
     };
 
     const imageCount = request.images.length;
-    picker.title = imageCount > 0 ? `${request.title} · ${imageCount} image${imageCount === 1 ? '' : 's'} attached` : request.title;
-    picker.placeholder = request.placeHolder ?? 'Describe what the agent should do, or pick a recent request or a template';
+    picker.title =
+      imageCount === 0
+        ? request.title
+        : imageCount === 1
+          ? vscode.l10n.t('{0} · 1 image attached', request.title)
+          : vscode.l10n.t('{0} · {1} images attached', request.title, imageCount);
+    picker.placeholder = request.placeHolder ?? vscode.l10n.t('Describe what the agent should do, or pick a recent request or a template');
     picker.ignoreFocusOut = true;
     picker.matchOnDescription = false;
     picker.matchOnDetail = false;
-    const attachButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('file-media'), tooltip: 'Attach images…' };
-    const clearButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('clear-all'), tooltip: `Remove the attached image${imageCount === 1 ? '' : 's'}: ${request.images.join(', ')}` };
+    const attachButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('file-media'), tooltip: vscode.l10n.t('Attach images…') };
+    const clearButton: vscode.QuickInputButton = {
+      iconPath: new vscode.ThemeIcon('clear-all'),
+      tooltip:
+        imageCount === 1
+          ? vscode.l10n.t('Remove the attached image: {0}', request.images.join(', '))
+          : vscode.l10n.t('Remove the attached images: {0}', request.images.join(', ')),
+    };
     picker.buttons = request.allowImages ? (imageCount > 0 ? [attachButton, clearButton] : [attachButton]) : [];
-    const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit this request' };
-    const forgetButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: 'Remove from history' };
+    const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: vscode.l10n.t('Edit this request') };
+    const forgetButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: vscode.l10n.t('Remove from history') };
 
     const historyItems: PromptItem[] = request.history.map((entry) => {
       const flat = entry.replace(/\s+/g, ' ').trim();
@@ -218,7 +230,7 @@ function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult 
     const templateItems = (typed: boolean): PromptItem[] =>
       request.templates.map((template) => ({
         label: `$(symbol-snippet) ${template.label}`,
-        description: typed ? 'template, with your request' : 'template',
+        description: typed ? vscode.l10n.t('template, with your request') : vscode.l10n.t('template'),
         detail: template.detail,
         action: 'template',
         templateId: template.id,
@@ -227,9 +239,9 @@ function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult 
     const render = (): void => {
       const typed = picker.value.trim() !== '';
       const items: PromptItem[] = [];
-      if (typed) items.push({ label: `$(send) ${picker.value.trim()}`, description: 'Send this request', action: 'send', alwaysShow: true });
-      if (historyItems.length > 0) items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator }, ...historyItems);
-      if (request.templates.length > 0) items.push({ label: 'Templates', kind: vscode.QuickPickItemKind.Separator }, ...templateItems(typed));
+      if (typed) items.push({ label: `$(send) ${picker.value.trim()}`, description: vscode.l10n.t('Send this request'), action: 'send', alwaysShow: true });
+      if (historyItems.length > 0) items.push({ label: vscode.l10n.t('Recent'), kind: vscode.QuickPickItemKind.Separator }, ...historyItems);
+      if (request.templates.length > 0) items.push({ label: vscode.l10n.t('Templates'), kind: vscode.QuickPickItemKind.Separator }, ...templateItems(typed));
       picker.items = items;
     };
 

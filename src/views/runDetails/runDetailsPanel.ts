@@ -41,10 +41,10 @@ export const defaultRunDetailsUi: RunDetailsUi = {
   pickSaveLocation(defaultName, format) {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     return vscode.window.showSaveDialog({
-      title: 'Export run logs',
-      saveLabel: 'Export',
+      title: vscode.l10n.t('Export run logs'),
+      saveLabel: vscode.l10n.t('Export'),
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, defaultName) } : {}),
-      filters: format === 'json' ? { JSON: ['json'] } : { Text: ['txt', 'log'] },
+      filters: format === 'json' ? { JSON: ['json'] } : { [vscode.l10n.t('Text')]: ['txt', 'log'] },
     });
   },
   writeFile: (uri, content) => vscode.workspace.fs.writeFile(uri, content),
@@ -184,7 +184,7 @@ export class RunDetailsPanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       RUN_DETAILS_VIEW_TYPE,
-      `Run #${runId}`,
+      vscode.l10n.t('Run #{0}', runId),
       { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false },
       // No retainContextWhenHidden: the webview re-requests its state when shown again.
       { enableScripts: true, enableCommandUris: false, enableFindWidget: true, localResourceRoots: this.resourceRoots() },
@@ -241,7 +241,7 @@ export function runDetailsDepsFromApi(options: {
   const { api } = options;
   const orgOf = (runId: number): number => {
     const orgId = options.getRun(runId)?.organizationId ?? options.organizationId();
-    if (orgId === undefined) throw new Error('No Codegen organization is selected.');
+    if (orgId === undefined) throw new Error(vscode.l10n.t('No Codegen organization is selected.'));
     return orgId;
   };
   return {

@@ -37,14 +37,18 @@ export class RunNotifier implements vscode.Disposable {
     const title = runTitle(run);
     const message =
       to === 'needsUser'
-        ? `Codegen needs you: "${title}" is waiting for your reply.`
+        ? vscode.l10n.t('Codegen needs you: "{0}" is waiting for your reply.', title)
         : to === 'succeeded'
-          ? `Codegen finished "${title}"${prUrl ? ' and opened a pull request' : ''}.`
-          : `Codegen run "${title}" ended: ${statusLabel(run.status)}.`;
-    const actions = [...(prUrl ? ['Open pull request'] : []), 'Show details'];
+          ? prUrl
+            ? vscode.l10n.t('Codegen finished "{0}" and opened a pull request.', title)
+            : vscode.l10n.t('Codegen finished "{0}".', title)
+          : vscode.l10n.t('Codegen run "{0}" ended: {1}.', title, statusLabel(run.status));
+    const openPullRequest = vscode.l10n.t('Open pull request');
+    const showDetails = vscode.l10n.t('Show details');
+    const actions = [...(prUrl ? [openPullRequest] : []), showDetails];
     const choice = await this.interaction.showMessage({ severity: to === 'failed' ? 'warning' : 'info', message, actions });
-    if (choice === 'Open pull request' && prUrl) await this.interaction.openExternal(prUrl);
-    else if (choice === 'Show details') await vscode.commands.executeCommand('codegen.showRunDetails', run.id);
+    if (choice === openPullRequest && prUrl) await this.interaction.openExternal(prUrl);
+    else if (choice === showDetails) await vscode.commands.executeCommand('codegen.showRunDetails', run.id);
   }
 
   dispose(): void {

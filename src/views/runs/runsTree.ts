@@ -16,7 +16,16 @@ export type RunsNode =
   | { kind: 'pr'; run: AgentRun; pr: PullRequest; index: number }
   | { kind: 'loadMore' };
 
-const GROUP_LABELS: Record<GroupId, string> = { needsYou: 'Needs you', running: 'Running', finished: 'Finished' };
+function groupLabel(group: GroupId): string {
+  switch (group) {
+    case 'needsYou':
+      return vscode.l10n.t('Needs you');
+    case 'running':
+      return vscode.l10n.t('Running');
+    case 'finished':
+      return vscode.l10n.t('Finished');
+  }
+}
 
 export function iconFor(category: StatusCategory): vscode.ThemeIcon {
   switch (category) {
@@ -86,7 +95,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   getTreeItem(node: RunsNode): vscode.TreeItem {
     switch (node.kind) {
       case 'group': {
-        const item = new vscode.TreeItem(GROUP_LABELS[node.group], vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(groupLabel(node.group), vscode.TreeItemCollapsibleState.Expanded);
         item.id = `group:${node.group}`;
         item.description = String(node.count);
         item.contextValue = `codegenGroup-${node.group}`;
@@ -97,10 +106,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       case 'pr':
         return prItem(node.run, node.pr, node.index);
       case 'loadMore': {
-        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
         item.id = 'loadMore';
         item.iconPath = new vscode.ThemeIcon('fold-down');
-        item.command = { command: 'codegen.loadMoreRuns', title: 'Load more runs' };
+        item.command = { command: 'codegen.loadMoreRuns', title: vscode.l10n.t('Load more runs') };
         item.contextValue = 'codegenLoadMore';
         return item;
       }
@@ -129,8 +138,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     item.description = [statusLabel(run.status), when].filter(Boolean).join(' · ');
     item.tooltip = runTooltip(run, category, this.clock.now());
     item.contextValue = runContextValue(run);
-    item.command = { command: 'codegen.showRunDetails', title: 'Show run details', arguments: [run.id] };
-    item.accessibilityInformation = { label: `${runTitle(run)}, ${statusLabel(run.status)}${when ? `, created ${when}` : ''}` };
+    item.command = { command: 'codegen.showRunDetails', title: vscode.l10n.t('Show run details'), arguments: [run.id] };
+    item.accessibilityInformation = {
+      label: when ? vscode.l10n.t('{0}, {1}, created {2}', runTitle(run), statusLabel(run.status), when) : `${runTitle(run)}, ${statusLabel(run.status)}`,
+    };
     return item;
   }
 
@@ -142,7 +153,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
 function prItem(run: AgentRun, pr: PullRequest, index: number): vscode.TreeItem {
   const number = /\/pull\/(\d+)/.exec(pr.url ?? '')?.[1];
-  const label = pr.title?.trim() || (number ? `Pull request #${number}` : 'Pull request');
+  const label = pr.title?.trim() || (number ? vscode.l10n.t('Pull request #{0}', number) : vscode.l10n.t('Pull request'));
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `run:${run.id}:pr:${pr.id ?? index}`;
   const state = pr.merged ? 'merged' : pr.state;
@@ -150,8 +161,8 @@ function prItem(run: AgentRun, pr: PullRequest, index: number): vscode.TreeItem 
   item.iconPath = new vscode.ThemeIcon(pr.merged ? 'git-merge' : state === 'closed' ? 'git-pull-request-closed' : 'git-pull-request');
   const safe = isSafeExternalUrl(pr.url);
   item.contextValue = safe ? 'codegenPr;hasUrl' : 'codegenPr';
-  item.tooltip = safe ? `Open ${pr.url} in the browser` : 'This pull request has no https link';
-  if (safe) item.command = { command: 'codegen.openPullRequest', title: 'Open pull request', arguments: [pr.url] };
+  item.tooltip = safe ? vscode.l10n.t('Open {0} in the browser', pr.url ?? '') : vscode.l10n.t('This pull request has no https link');
+  if (safe) item.command = { command: 'codegen.openPullRequest', title: vscode.l10n.t('Open pull request'), arguments: [pr.url] };
   return item;
 }
 
@@ -161,16 +172,17 @@ function runTooltip(run: AgentRun, category: StatusCategory, now: number): vscod
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**').appendText(runTitle(run)).appendMarkdown('**\n\n');
-  md.appendText(`${statusLabel(run.status)} (${categoryLabel(category)}) · run #${run.id}`);
+  md.appendText(vscode.l10n.t('{0} ({1}) · run #{2}', statusLabel(run.status), categoryLabel(category), run.id));
   md.appendMarkdown('\n\n');
-  if (run.sourceType) md.appendText(`Source: ${run.sourceType}`).appendMarkdown('  \n');
+  if (run.sourceType) md.appendText(vscode.l10n.t('Source: {0}', run.sourceType)).appendMarkdown('  \n');
   if (run.createdAt) {
     const parsed = Date.parse(run.createdAt);
-    if (!Number.isNaN(parsed)) md.appendText(`Created: ${new Date(parsed).toLocaleString()} (${formatRelative(run.createdAt, now) ?? ''})`).appendMarkdown('  \n');
+    if (!Number.isNaN(parsed)) md.appendText(vscode.l10n.t('Created: {0} ({1})', new Date(parsed).toLocaleString(), formatRelative(run.createdAt, now) ?? '')).appendMarkdown('  \n');
   }
   if (run.summary) md.appendMarkdown('\n').appendText(run.summary.slice(0, 500)).appendMarkdown('\n');
   for (const pr of run.pullRequests) {
-    md.appendMarkdown('\n').appendText(`PR: ${pr.title ?? pr.url ?? 'pull request'}${pr.headBranchName ? ` (${pr.headBranchName})` : ''}`);
+    const name = pr.title ?? pr.url ?? vscode.l10n.t('pull request');
+    md.appendMarkdown('\n').appendText(pr.headBranchName ? vscode.l10n.t('PR: {0} ({1})', name, pr.headBranchName) : vscode.l10n.t('PR: {0}', name));
   }
   return md;
 }
@@ -181,18 +193,18 @@ export function viewMessage(store: RunStore, now: number, signedIn: boolean, org
   const status = store.status;
   switch (status.kind) {
     case 'idle':
-      return store.loaded && store.size === 0 ? 'No runs yet. Select code and run "Codegen: Run on selection".' : undefined;
+      return store.loaded && store.size === 0 ? vscode.l10n.t('No runs yet. Select code and run "Codegen: Run on selection".') : undefined;
     case 'loading':
-      return store.size === 0 ? 'Loading runs…' : undefined;
+      return store.size === 0 ? vscode.l10n.t('Loading runs…') : undefined;
     case 'rateLimited':
-      return `Rate limited, retrying in ${formatWait(status.retryAt - now)}.`;
+      return vscode.l10n.t('Rate limited, retrying in {0}.', formatWait(status.retryAt - now));
     case 'offline':
       return status.lastSuccessAt !== undefined
-        ? `Offline: showing runs from ${formatClock(status.lastSuccessAt)}.`
-        : 'Offline: Codegen cannot be reached; retrying.';
+        ? vscode.l10n.t('Offline: showing runs from {0}.', formatClock(status.lastSuccessAt))
+        : vscode.l10n.t('Offline: Codegen cannot be reached; retrying.');
     case 'error':
       return status.message;
     case 'unauthorized':
-      return 'Codegen rejected the API token. Run "Codegen: Set API token".';
+      return vscode.l10n.t('Codegen rejected the API token. Run "Codegen: Set API token".');
   }
 }

@@ -7,7 +7,7 @@ export class RunsStatusBar implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: RunStore) {
-    this.item.name = 'Codegen runs';
+    this.item.name = vscode.l10n.t('Codegen runs');
     this.item.command = 'codegen.openRun';
     this.subscription = store.onDidChange(() => this.update());
     this.update();
@@ -23,17 +23,17 @@ export class RunsStatusBar implements vscode.Disposable {
   private update(): void {
     const { running, needsYou } = this.store.counts();
     const parts: string[] = [];
-    if (running > 0) parts.push(`${running} running`);
-    if (needsYou > 0) parts.push(`${needsYou} needs you`);
+    if (running > 0) parts.push(vscode.l10n.t('{0} running', running));
+    if (needsYou > 0) parts.push(vscode.l10n.t('{0} needs you', needsYou));
     if (parts.length === 0) {
       this.item.hide();
       this.visible = false;
       return;
     }
     this.item.text = `${running > 0 ? '$(sync~spin)' : '$(bell-dot)'} ${parts.join(' · ')}`;
-    this.item.tooltip = 'Codegen runs: click to open one';
+    this.item.tooltip = vscode.l10n.t('Codegen runs: click to open one');
     this.item.backgroundColor = needsYou > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.accessibilityInformation = { label: `Codegen: ${parts.join(', ')}` };
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Codegen: {0}', parts.join(', ')) };
     this.item.show();
     this.visible = true;
   }
