@@ -65,6 +65,18 @@ const targets = [
     supported: { 'dynamic-import': false },
     plugins: [...common.plugins, nodeFetchAsSibling],
   },
+  // The send-work commands (prompt picker, context, guards) load on their first use, not at activation.
+  {
+    ...common,
+    entryPoints: ['src/commands/sendWork.ts'],
+    outfile: 'dist/sendWork.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
+    external: ['vscode'],
+    supported: { 'dynamic-import': false },
+    plugins: [...common.plugins, nodeFetchAsSibling],
+  },
   {
     ...common,
     entryPoints: ['node_modules/node-fetch/src/index.js'],

@@ -7,7 +7,8 @@ import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands } from './commands/authCommands';
 import { registerRunCommands } from './commands/runCommands';
-import { registerSendWorkCommands } from './commands/sendWork';
+import type { WorkSender } from './commands/sendWork';
+import * as path from 'path';
 import { Settings } from './config/settings';
 import type { TestHooks } from './testHooks';
 import { ContextKeys } from './ui/contextKeys';
@@ -72,7 +73,21 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   context.subscriptions.push(runs, notifier, statusBar);
   const runDetails = new RunDetailsPanels(
     runDetailsDepsFromApi({
-      api: session.api,
+      // What the panel learns (a fresher run, a follow-up, a PR action) updates the tree too.
+      api: {
+        ...session.api,
+        getRun: async (orgId, runId, options) => {
+          const run = await session.api.getRun(orgId, runId, options);
+          if (runs.store.get(run.id)) runs.store.upsert(run);
+          return run;
+        },
+        resumeRun: async (orgId, input, options) => {
+          const run = await session.api.resumeRun(orgId, input, options);
+          if (runs.store.get(run.id)) runs.store.upsert(run);
+          void runs.refreshNow();
+          return run;
+        },
+      },
       organizationId: () => settings.organizationId,
       getRun: (runId) => runs.store.get(runId),
       onDidChangeRuns: (listener) => runs.store.onDidChange(() => listener()),
@@ -92,7 +107,22 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     }),
   );
   context.subscriptions.push(...registerRunCommands({ session, settings, store: runs.store, refresher: runs, interaction, log }));
-  context.subscriptions.push(...registerSendWorkCommands({ context, session, settings, runs, governor, interaction, log }));
+  // The send-work code is its own bundle, required the first time one of its commands runs.
+  let sender: WorkSender | undefined;
+  const workSender = (): WorkSender => {
+    if (!sender) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded on first use
+      const sendWorkModule = require(path.join(context.extensionPath, 'dist', 'sendWork.js')) as typeof import('./commands/sendWork');
+      sender = sendWorkModule.createWorkSender({ context, session, settings, runs, governor, interaction, log });
+    }
+    return sender;
+  };
+  context.subscriptions.push(
+    { dispose: () => sender?.dispose() },
+    vscode.commands.registerCommand('codegen.runOnSelection', (uri?: unknown) => workSender().runOnSelection(uri)),
+    vscode.commands.registerCommand('codegen.runOnFile', (uri?: unknown) => workSender().runOnFile(uri)),
+    vscode.commands.registerCommand('codegen.newRun', () => workSender().newRun()),
+  );
   const exported = createExportedApi({ session, settings, store: runs.store, refreshNow: () => runs.refreshNow(), extensionPath: context.extensionPath, version, log });
   const uriHandler = new CodegenUriHandler(interaction, log);
   context.subscriptions.push(exported.disposable, vscode.window.registerUriHandler(uriHandler));

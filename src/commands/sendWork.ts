@@ -73,15 +73,13 @@ export interface SendWorkDeps {
   clock?: Clock;
 }
 
-/** Registers the three commands. Each returns the id of the run it created, or undefined. */
-export function registerSendWorkCommands(deps: SendWorkDeps): vscode.Disposable[] {
-  const sender = new WorkSender(deps);
-  return [
-    sender,
-    vscode.commands.registerCommand('codegen.runOnSelection', (uri?: unknown) => sender.runOnSelection(uri)),
-    vscode.commands.registerCommand('codegen.runOnFile', (uri?: unknown) => sender.runOnFile(uri)),
-    vscode.commands.registerCommand('codegen.newRun', () => sender.newRun()),
-  ];
+/**
+ * The sender behind "Run on selection", "Run on file" and "New run". This module is its own bundle
+ * (dist/sendWork.js), loaded the first time one of those commands runs; extension.ts registers the
+ * commands. Each command returns the id of the run it created, or undefined.
+ */
+export function createWorkSender(deps: SendWorkDeps): WorkSender {
+  return new WorkSender(deps);
 }
 
 type CommandName = 'runOnSelection' | 'runOnFile' | 'newRun';
@@ -139,7 +137,7 @@ type RepositoryLookup =
 
 type CreateOutcome = { run: AgentRun } | { error: unknown; cancelledWhileSending: boolean };
 
-class WorkSender implements vscode.Disposable {
+export class WorkSender implements vscode.Disposable {
   private readonly history: PromptHistory;
   private readonly repositories: RepositoryResolver;
   private readonly git: GitAdapter;

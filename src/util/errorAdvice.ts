@@ -1,5 +1,5 @@
 // What to tell the user about a failure, and which action fixes it. Pure, so it is unit-tested.
-import { CodegenApiError } from '../api/errors';
+import { isApiError } from '../api/errors';
 
 export const WEB_APP = 'https://codegen.com';
 export const TOKEN_URL = `${WEB_APP}/token`;
@@ -19,7 +19,7 @@ export interface ErrorAdvice {
 }
 
 export function adviseOnError(error: unknown, what: string): ErrorAdvice {
-  if (!(error instanceof CodegenApiError)) {
+  if (!isApiError(error)) {
     const text = error instanceof Error ? error.message : String(error);
     if (error instanceof Error && error.name === 'SettingsError') {
       return { message: text, actions: [{ kind: 'openSettings', label: 'Open settings', query: 'codegen.apiBaseUrl' }] };
