@@ -21,6 +21,8 @@ export interface SessionState {
   organizationId?: number;
   /** Why the API cannot be used at all (an invalid base URL setting). */
   configurationError?: string;
+  /** Changes whenever a different token is stored (never the token itself): another token may be another user. */
+  tokenGeneration: number;
 }
 
 export class Session implements vscode.Disposable {
@@ -29,6 +31,8 @@ export class Session implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private client: { baseUrl: string; api: CodegenApi } | undefined;
   private signedIn = false;
+  private tokenGeneration = 0;
+  private lastToken: string | undefined;
   private user: { forToken: string; value: Promise<User> } | undefined;
   /** The token a 401 prompt was already shown for: one prompt per bad token. */
   private promptedForToken: string | undefined;
@@ -69,6 +73,7 @@ export class Session implements vscode.Disposable {
       signedIn: this.signedIn,
       organizationId: this.settings.organizationId,
       configurationError: baseUrl.ok ? undefined : baseUrl.reason,
+      tokenGeneration: this.tokenGeneration,
     };
   }
 
@@ -113,6 +118,10 @@ export class Session implements vscode.Disposable {
     const token = await this.tokens.get();
     this.signedIn = token !== undefined;
     if (!token) this.user = undefined;
+    if (token !== this.lastToken) {
+      this.lastToken = token;
+      this.tokenGeneration++;
+    }
     this.publish();
   }
 

@@ -118,6 +118,20 @@ describe('Runs view (against the simulator)', () => {
     sim.clearFaults();
   });
 
+  it('another token is another account: "My runs" then lists the new user\'s runs', async () => {
+    const h = await hooks();
+    h.runs.poller()?.setFilter({ scope: 'mine' });
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    const before = h.runs.poller();
+    await h.session.storeToken('other-token');
+    await waitFor(() => h.runs.poller() !== before, 'a poller for the new account');
+    sim.clearRequests();
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    const lists = sim.requests.filter((r) => r.path === '/v1/organizations/1/agent/runs');
+    assert.ok(lists.length >= 1);
+    assert.strictEqual(lists[lists.length - 1]!.query.user_id, '8', 'the list is asked for user 8 (other-token), not user 7');
+  });
+
   it('ban checks asks first, says it stops every agent, and reaches the simulator only when confirmed', async () => {
     const h = await hooks();
     const run = h.runs.store.runs.find((r) => r.pullRequests.length > 0)!;

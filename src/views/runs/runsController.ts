@@ -88,9 +88,10 @@ export class RunsController implements RunsRefresher, vscode.Disposable {
       this.updateViewChrome();
       return;
     }
-    // Another service (base URL) or organization is another account: a fresh poller, no inherited waits.
+    // Another service (base URL), organization or token is another account: a fresh poller (the user of
+    // 'mine' is asked again), no inherited waits.
     const baseUrl = this.settings.apiBaseUrl;
-    const account = `${baseUrl.ok ? baseUrl.url : ''}|${state.organizationId}`;
+    const account = `${baseUrl.ok ? baseUrl.url : ''}|${state.organizationId}|${state.tokenGeneration}`;
     if (this.poller && this.pollerAccount === account) {
       this.poller.resume();
       return;
