@@ -60,7 +60,6 @@ const targets = [
     platform: 'node',
     target: 'node18',
     external: ['vscode'],
-    metafile: true,
     // import() becomes require(): the extension host loads the extension as CommonJS.
     supported: { 'dynamic-import': false },
     plugins: [...common.plugins, nodeFetchAsSibling],
@@ -112,16 +111,39 @@ const targets = [
     ],
   },
 ];
-// The webview entry is added once it exists (Look-inside issue); the build must not fail before that.
-if (fs.existsSync('src/webview/main.ts')) {
-  targets.push({
-    ...common,
-    entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
+targets.push({
+  ...common,
+  entryPoints: ['src/webview/main.ts'],
+  outfile: 'dist/webview.js',
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+});
+for (const target of targets) target.metafile = true;
+
+/**
+ * No source module in two bundles that run in the extension host: a class bundled twice is two classes
+ * (instanceof fails, state splits). The send bundle gets what it needs from the main bundle through its
+ * dependencies instead. The webview runs in another realm (the browser): it shares only the message
+ * protocol and the URL policy, on purpose, so both sides check the same rules.
+ */
+function checkNoModuleInTwoBundles(results) {
+  const owners = new Map();
+  results.forEach((result, index) => {
+    const target = targets[index];
+    if (target.platform !== 'node') return;
+    for (const input of Object.keys(result.metafile.inputs)) {
+      if (!input.startsWith('src/')) continue;
+      const list = owners.get(input) ?? [];
+      list.push(target.outfile);
+      owners.set(input, list);
+    }
   });
+  const shared = [...owners].filter(([, outfiles]) => outfiles.length > 1);
+  if (shared.length > 0) {
+    for (const [input, outfiles] of shared) console.error(`✘ [ERROR] ${input} is bundled into ${outfiles.join(' and ')}`);
+    throw new Error(`${shared.length} source module(s) are in more than one extension-host bundle; pass them to the lazy bundle through its dependencies.`);
+  }
 }
 
 async function main() {
@@ -133,7 +155,9 @@ async function main() {
   }
   const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
-  if (results[0].metafile) fs.writeFileSync('dist/meta.json', JSON.stringify(results[0].metafile));
+  fs.writeFileSync('dist/meta.json', JSON.stringify(results[0].metafile));
+  fs.writeFileSync('dist/bundles.json', JSON.stringify(Object.fromEntries(results.map((r, i) => [targets[i].outfile, Object.keys(r.metafile.inputs)]))));
+  checkNoModuleInTwoBundles(results);
 }
 
 main().catch((e) => {

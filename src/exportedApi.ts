@@ -1,11 +1,10 @@
 // The API other extensions get from `vscode.extensions.getExtension('codegen-sh.codegen-vscode').exports`,
 // and the URI handler for vscode://codegen-sh.codegen-vscode/run/<id> links.
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AgentRun, AgentType } from './api/types';
-import type { Session } from './auth/session';
-import type { Settings } from './config/settings';
+import { Commands } from './ids';
 import type { RunStore } from './runs/runStore';
+import type { SendInput, SendOutcome, SendTarget } from './send/sendTypes';
 import type { Interaction } from './ui/interaction';
 import type { Log } from './util/log';
 
@@ -36,45 +35,47 @@ export interface CodegenApiV1 {
 
 export const MAX_API_PROMPT_CHARS = 200_000;
 
+/** The send bundle as the API uses it (loaded on the first createRun). */
+export interface ApiSender {
+  sendSilently(input: SendInput): Promise<SendOutcome>;
+  bareTarget(): SendTarget;
+  describeNotSent(reason: string, message?: string): string;
+}
+
 export function createExportedApi(deps: {
-  session: Session;
-  settings: Settings;
   store: RunStore;
-  refreshNow: () => Promise<void>;
-  extensionPath: string;
-  version: string;
+  sender: () => ApiSender;
   log: Log;
 }): { api: CodegenApiV1; disposable: vscode.Disposable } {
-  const { session, settings, store, log } = deps;
+  const { store, log } = deps;
   const changes = new vscode.EventEmitter<readonly AgentRun[]>();
   const subscription = store.onDidChange(() => changes.fire(store.runs));
 
+  // The same send pipeline as the commands (context, secret scan, size guard, repository decision,
+  // instant tree insert), with dialogs that never ask: nobody reviews a prompt another extension sends,
+  // so one that looks like it holds a secret is refused.
   const createRun = async (request: CreateRunRequest): Promise<AgentRun> => {
     if (!request || typeof request.prompt !== 'string' || request.prompt.trim() === '') throw new Error('Codegen: createRun needs a non-empty prompt.');
     if (request.prompt.length > MAX_API_PROMPT_CHARS) throw new Error(`Codegen: the prompt is longer than ${MAX_API_PROMPT_CHARS} characters.`);
-    if (!session.isSignedIn) throw new Error('Codegen: not signed in. The user must run "Codegen: Set API token".');
-    const orgId = settings.organizationId;
-    if (orgId === undefined) throw new Error('Codegen: no organization selected. The user must run "Codegen: Select organization".');
-    // Nobody reviews a prompt another extension sends: one that looks like it holds a secret is refused.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded on first use
-    const scanner = require(path.join(deps.extensionPath, 'dist', 'secretScan.js')) as typeof import('./secrets-scan');
-    const findings = await scanner.scanForSecrets(request.prompt);
-    if (findings.length > 0) {
-      const kinds = [...new Set(findings.map((f) => `${f.kind} (line ${f.line})`))].join(', ');
-      throw new Error(`Codegen: the prompt was not sent because it looks like it contains secrets: ${kinds}.`);
-    }
-    const metadata = { ...(isPlainObject(request.metadata) ? request.metadata : {}), source: 'vscode-api', extension_version: deps.version };
-    const run = await session.api.createRun(orgId, {
-      prompt: request.prompt,
-      repoId: request.repoId ?? settings.repositoryId,
-      model: request.model ?? settings.model,
-      agentType: request.agentType ?? settings.agentType,
-      metadata,
+    const sender = deps.sender();
+    const overrides: SendInput['overrides'] = {};
+    if (request.repoId !== undefined) overrides.repoId = request.repoId;
+    if (request.model !== undefined) overrides.model = request.model;
+    if (request.agentType !== undefined) overrides.agentType = request.agentType;
+    const outcome = await sender.sendSilently({
+      origin: 'api',
+      target: sender.bareTarget(),
+      request: { request: request.prompt, typed: '', images: [] },
+      overrides,
+      metadata: isPlainObject(request.metadata) ? request.metadata : {},
+      maxChars: MAX_API_PROMPT_CHARS,
     });
-    log.info(`Run ${run.id} created through the extension API.`);
-    store.upsert(run, { createdHere: true });
-    void deps.refreshNow();
-    return run;
+    if (outcome.kind === 'created') {
+      log.info(`Run ${outcome.run.id} created through the extension API.`);
+      return outcome.run;
+    }
+    if (outcome.kind === 'mayExist') throw new Error('Codegen: no answer arrived; the run may have been created. Check getRuns() before creating it again.');
+    throw new Error(sender.describeNotSent(outcome.reason, outcome.message));
   };
 
   const api: CodegenApiV1 = {
@@ -83,7 +84,7 @@ export function createExportedApi(deps: {
     getRuns: () => store.runs,
     onDidChangeRuns: changes.event,
     showRunDetails: async (runId) => {
-      await vscode.commands.executeCommand('codegen.showRunDetails', runId);
+      await vscode.commands.executeCommand(Commands.showRunDetails, runId);
     },
   };
   return { api, disposable: vscode.Disposable.from(subscription, changes) };
@@ -121,6 +122,6 @@ export class CodegenUriHandler implements vscode.UriHandler {
       });
       return;
     }
-    await vscode.commands.executeCommand('codegen.showRunDetails', runId);
+    await vscode.commands.executeCommand(Commands.showRunDetails, runId);
   }
 }

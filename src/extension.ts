@@ -1,5 +1,5 @@
 // The only composition root: builds the services, registers commands and views, and hands every
-// disposable to the extension context.
+// disposable to the extension context. No behaviour of its own.
 import * as vscode from 'vscode';
 import { CodegenClient } from './api/client';
 import { RateGovernor, type RateWaitEvent } from './api/rateGovernor';
@@ -7,20 +7,22 @@ import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands } from './commands/authCommands';
 import { registerRunCommands } from './commands/runCommands';
-import type { WorkSender } from './commands/sendWork';
-import * as path from 'path';
+import { WorkSenderLoader } from './commands/workSenderLoader';
 import { Settings } from './config/settings';
+import { GitAdapter } from './git/gitApi';
+import { BuiltInCommands, Commands, Views } from './ids';
+import { runIdFromArgument } from './protocol/panelState';
+import { RunActions } from './runs/runActions';
 import type { TestHooks } from './testHooks';
 import { ContextKeys } from './ui/contextKeys';
 import { SwappableInteraction, VsCodeInteraction } from './ui/interaction';
-import { LogRecorder, teeLog } from './util/log';
 import { systemClock } from './util/clock';
-import { RunsController } from './views/runs/runsController';
+import { Emitter } from './util/events';
+import { LogRecorder, teeLog } from './util/log';
+import { RunDetailsPanels, runDetailsDeps } from './views/runDetails/runDetailsPanel';
 import { RunNotifier } from './views/runs/notifications';
+import { RunsController } from './views/runs/runsController';
 import { RunsStatusBar } from './views/runs/statusBar';
-import { runIdFromArgument } from './protocol/panelState';
-import { runTitle } from './runs/runStore';
-import { RunDetailsPanels, runDetailsDepsFromApi } from './views/runDetails/runDetailsPanel';
 import { CodegenUriHandler, createExportedApi, type CodegenApiV1 } from './exportedApi';
 
 export interface CodegenExtensionExports extends CodegenApiV1 {
@@ -37,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   context.subscriptions.push(channel);
   const recorder = testMode ? new LogRecorder() : undefined;
   const log = teeLog(channel, () => channel.show(true), recorder);
+  const onListenerError = (error: unknown): void => log.error(`A Codegen event listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 
   const settings = new Settings();
   const tokens = new TokenStore(context.secrets);
@@ -44,12 +47,12 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const interaction = new SwappableInteraction(new VsCodeInteraction());
   // Limits are per token and service: one governor per API base URL keeps every client of this window
   // within them. Their waits are relayed to one event the progress UI listens to.
+  const governorWaits = new Emitter<RateWaitEvent>(onListenerError);
   const governors = new Map<string, RateGovernor>();
-  const governorWaits = new vscode.EventEmitter<RateWaitEvent>();
   const governorFor = (baseUrl: string): RateGovernor => {
     let governor = governors.get(baseUrl);
     if (!governor) {
-      governor = new RateGovernor();
+      governor = new RateGovernor({ onListenerError });
       governor.onDidWait((event) => governorWaits.fire(event));
       governors.set(baseUrl, governor);
     }
@@ -63,70 +66,50 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     log,
     contextKeys,
   );
-  const governor = { onDidWait: governorWaits.event };
   context.subscriptions.push(settings, tokens, session, governorWaits, { dispose: () => governors.forEach((g) => g.dispose()) });
   context.subscriptions.push(...registerAuthCommands(session, settings, interaction, log));
 
   const runs = new RunsController(context, session, settings, systemClock, log);
+  const refreshSoon = (): void => void runs.refreshNow();
+  const actions = new RunActions({ api: session.api, store: runs.store, fallbackOrganization: () => settings.organizationId, refreshSoon });
   const notifier = new RunNotifier(runs.store, settings, interaction, () => vscode.window.state.focused || (runs.currentPoller?.isLeaseHolder ?? true));
   const statusBar = new RunsStatusBar(runs.store);
   context.subscriptions.push(runs, notifier, statusBar);
+
   const runDetails = new RunDetailsPanels(
-    runDetailsDepsFromApi({
-      // What the panel learns (a fresher run, a follow-up, a PR action) updates the tree too.
-      api: {
-        ...session.api,
-        getRun: async (orgId, runId, options) => {
-          const run = await session.api.getRun(orgId, runId, options);
-          if (runs.store.get(run.id)) runs.store.upsert(run);
-          return run;
-        },
-        resumeRun: async (orgId, input, options) => {
-          const run = await session.api.resumeRun(orgId, input, options);
-          if (runs.store.get(run.id)) runs.store.upsert(run);
-          void runs.refreshNow();
-          return run;
-        },
-      },
-      organizationId: () => settings.organizationId,
+    runDetailsDeps({
+      actions,
       getRun: (runId) => runs.store.get(runId),
       onDidChangeRuns: (listener) => runs.store.onDidChange(() => listener()),
       log,
       extensionUri: context.extensionUri,
-      runTitle,
     }),
   );
   context.subscriptions.push(
     runDetails,
     // Registered during activation so a panel left open is restored after a reload.
     runDetails.registerSerializer(),
-    vscode.commands.registerCommand('codegen.showRunDetails', async (argument: unknown) => {
+    vscode.commands.registerCommand(Commands.showRunDetails, async (argument: unknown) => {
       const runId = runIdFromArgument(argument);
-      if (runId === undefined) await vscode.commands.executeCommand('codegen.openRun');
+      if (runId === undefined) await vscode.commands.executeCommand(Commands.openRun);
       else runDetails.show(runId);
     }),
   );
-  context.subscriptions.push(...registerRunCommands({ session, settings, store: runs.store, refresher: runs, interaction, log }));
-  // The send-work code is its own bundle, required the first time one of its commands runs.
-  let sender: WorkSender | undefined;
-  const workSender = (): WorkSender => {
-    if (!sender) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded on first use
-      const sendWorkModule = require(path.join(context.extensionPath, 'dist', 'sendWork.js')) as typeof import('./commands/sendWork');
-      sender = sendWorkModule.createWorkSender({ context, session, settings, runs, governor, interaction, log });
-    }
-    return sender;
-  };
+  context.subscriptions.push(...registerRunCommands({ session, store: runs.store, actions, refresher: runs, interaction, log }));
+
+  const sender = new WorkSenderLoader({ context, version, session, settings, store: runs.store, refreshSoon, git: new GitAdapter(log), rateWaits: governorWaits.event, interaction, clock: systemClock, log });
   context.subscriptions.push(
-    { dispose: () => sender?.dispose() },
-    vscode.commands.registerCommand('codegen.runOnSelection', (uri?: unknown) => workSender().runOnSelection(uri)),
-    vscode.commands.registerCommand('codegen.runOnFile', (uri?: unknown) => workSender().runOnFile(uri)),
-    vscode.commands.registerCommand('codegen.newRun', () => workSender().newRun()),
+    sender,
+    vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.get().runOnSelection(uri)),
+    vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.get().runOnFile(uri)),
+    vscode.commands.registerCommand(Commands.newRun, () => sender.get().newRun()),
   );
-  const exported = createExportedApi({ session, settings, store: runs.store, refreshNow: () => runs.refreshNow(), extensionPath: context.extensionPath, version, log });
+  const exported = createExportedApi({ store: runs.store, sender: () => sender.get(), log });
   const uriHandler = new CodegenUriHandler(interaction, log);
   context.subscriptions.push(exported.disposable, vscode.window.registerUriHandler(uriHandler));
-  context.subscriptions.push(vscode.commands.registerCommand('codegen.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#codegen.gettingStarted`, false)));
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.openWalkthrough, () => vscode.commands.executeCommand(BuiltInCommands.openWalkthrough, `${context.extension.id}#${Views.walkthrough}`, false)),
+  );
   void session.initialize();
 
   const activationMs = performance.now() - activationStarted;
@@ -147,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
         view: runs.view,
         tree: runs.tree,
         poller: () => runs.currentPoller,
+        whenSettled: () => runs.whenSettled(),
         notificationsRaised: () => notifier.raised,
         statusBarText: () => statusBar.text,
       },

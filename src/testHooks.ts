@@ -29,6 +29,8 @@ export interface TestHooks {
     view: TreeView<unknown>;
     tree: RunsTreeProvider;
     poller(): RunPoller | undefined;
+    /** Resolves when the latest session state has been applied (the account's runs restored). */
+    whenSettled(): Promise<void>;
     notificationsRaised(): number;
     statusBarText(): string | undefined;
   };

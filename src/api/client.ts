@@ -3,6 +3,7 @@
 // The token is read per call and never appears in an error, a log line or an exception.
 
 import { type Clock, systemClock } from '../util/clock';
+import { checkApiBaseUrl } from '../util/urlPolicy';
 import { CodegenApiError, isApiError } from './errors';
 import { type CallKind, errorFromResponse, parseRetryAfter, transportError } from './httpErrors';
 import { RateGovernor } from './rateGovernor';
@@ -111,24 +112,10 @@ interface Answer {
   text: string;
 }
 
-/** Validates the base URL: https anywhere, http only on loopback, no credentials in the URL. */
+/** Validates the base URL through the one URL policy (util/urlPolicy). */
 export function checkBaseUrl(raw: string): { ok: true; url: URL } | { ok: false; reason: string } {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return { ok: false, reason: 'The Codegen API base URL is not a valid URL.' };
-  }
-  if (url.username || url.password) {
-    return { ok: false, reason: 'The Codegen API base URL must not contain a user name or password.' };
-  }
-  if (url.search || url.hash) {
-    return { ok: false, reason: 'The Codegen API base URL must not contain a query or fragment.' };
-  }
-  if (url.protocol === 'https:') return { ok: true, url };
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol === 'http:' && loopback) return { ok: true, url };
-  return { ok: false, reason: 'The Codegen API base URL must use https (http is accepted only for 127.0.0.1, localhost and [::1]).' };
+  const checked = checkApiBaseUrl(raw);
+  return checked.ok ? { ok: true, url: new URL(checked.url) } : checked;
 }
 
 /** Counts reads in flight; callers beyond the limit wait in order. */
@@ -365,7 +352,8 @@ export class CodegenClient implements CodegenApi {
     if (signal?.aborted) throw transportError('cancelled', { kind: spec.kind, timeoutMs: 0 });
     const token = await this.readToken();
     const timeoutMs = positive(options.timeoutMs, this.timeoutMs);
-    const maxRetries = spec.kind === 'read' ? this.maxReadRetries : this.maxWriteRetries;
+    const background = options.retries === 'none';
+    const maxRetries = background ? 0 : spec.kind === 'read' ? this.maxReadRetries : this.maxWriteRetries;
     const url = this.urlFor(spec);
     const logPath = `/${spec.path}${url.search}`;
     const secrets = [token];
@@ -408,7 +396,9 @@ export class CodegenClient implements CodegenApi {
           this.logger?.info(`Codegen API: rate limited on ${spec.method} ${logPath}; retrying in ${pause.delayMs} ms (${pause.reason}).`);
           continue;
         }
-        throw errorFromResponse(answer.status, answer.statusText, answer.text, { kind: spec.kind, secrets, retryAfterMs: pause.delayMs });
+        // A background poll is told only what the service said; the poller chooses its own wait otherwise.
+        const retryAfter = background ? (retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined) : pause.delayMs;
+        throw errorFromResponse(answer.status, answer.statusText, answer.text, { kind: spec.kind, secrets, retryAfterMs: retryAfter });
       }
       if (answer.status >= 500 && spec.kind === 'read' && attempt < maxRetries) {
         await this.backoff(spec, attempt, signal, timeoutMs, `${spec.method} ${logPath} answered ${answer.status}`);

@@ -4,7 +4,7 @@
 // back off together instead of storming. All waiting runs on the injected Clock.
 
 import { type Clock, sleep, systemClock } from '../util/clock';
-import { type Disposable, Emitter, type Event } from '../util/events';
+import { type Disposable, Emitter, type Event, type ListenerErrorSink } from '../util/events';
 import { CodegenApiError } from './errors';
 import type { RateClass } from './types';
 
@@ -22,6 +22,10 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<Record<RateClass, RateLimit>> = Ob
 });
 
 export const RATE_CLASSES: readonly RateClass[] = ['create', 'standard', 'logs'];
+
+/** The seed advice for retries without a Retry-After: 2 s, ×1.5 per attempt, capped at 60 s. */
+export const DEFAULT_RETRY_DELAY_MS = 2_000;
+export const RETRY_DELAY_GROWTH = 1.5;
 
 export type WaitReason = 'budget' | 'retryAfter' | 'backoff';
 
@@ -46,15 +50,17 @@ export interface RateGovernorOptions {
   enforceBudget?: boolean;
   /** Source of jitter in [0, 1). Default Math.random. */
   random?: () => number;
-  /** First backoff ceiling (default 1 s); doubles per attempt. */
+  /** First retry delay (default 2 s); grows ×1.5 per attempt. */
   baseBackoffMs?: number;
-  /** Backoff ceiling (default 60 s). */
+  /** Retry delay ceiling (default 60 s). */
   maxBackoffMs?: number;
   /**
    * A class paused (by Retry-After) for longer than this fails fast with 'rateLimited' instead of
    * leaving callers waiting silently. Default 60 s.
    */
   maxPauseWaitMs?: number;
+  /** Told about a listener of onDidWait that threw (the Codegen log). */
+  onListenerError?: ListenerErrorSink;
 }
 
 /** A request let through by the governor. */
@@ -93,17 +99,19 @@ export class RateGovernor implements Disposable {
   private readonly maxBackoffMs: number;
   private readonly maxPauseWaitMs: number;
   private readonly states: Record<RateClass, ClassState>;
-  private readonly waitEmitter = new Emitter<RateWaitEvent>();
+  private readonly waitEmitter: Emitter<RateWaitEvent>;
   private disposed = false;
 
   /** Fires each time calls of a class start waiting: for the budget, a Retry-After, or a backoff. */
-  readonly onDidWait: Event<RateWaitEvent> = this.waitEmitter.event;
+  readonly onDidWait: Event<RateWaitEvent>;
 
   constructor(options: RateGovernorOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.waitEmitter = new Emitter(options.onListenerError);
+    this.onDidWait = this.waitEmitter.event;
     this.random = options.random ?? Math.random;
     this.enforceBudget = options.enforceBudget ?? true;
-    this.baseBackoffMs = options.baseBackoffMs ?? 1_000;
+    this.baseBackoffMs = options.baseBackoffMs ?? DEFAULT_RETRY_DELAY_MS;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
     this.maxPauseWaitMs = options.maxPauseWaitMs ?? 60_000;
     const margin = clamp(options.safetyMargin ?? 0.1, 0, 0.9);
@@ -183,8 +191,10 @@ export class RateGovernor implements Disposable {
    * one, else for an exponential backoff with full jitter. Returns the pause.
    */
   reportRateLimited(rateClass: RateClass, retryAfterMs: number | undefined, attempt: number): { delayMs: number; reason: WaitReason } {
-    const reason: 'retryAfter' | 'backoff' = retryAfterMs !== undefined ? 'retryAfter' : 'backoff';
-    const delayMs = retryAfterMs !== undefined ? Math.max(0, retryAfterMs) : this.backoffDelay(attempt);
+    // `Retry-After: 0` (or a negative one) says nothing useful: it never means "at once".
+    const given = retryAfterMs !== undefined && retryAfterMs > 0;
+    const reason: 'retryAfter' | 'backoff' = given ? 'retryAfter' : 'backoff';
+    const delayMs = given ? retryAfterMs : this.backoffDelay(attempt);
     const state = this.states[rateClass];
     const until = this.clock.now() + delayMs;
     if (until > state.pausedUntil) {
@@ -195,10 +205,13 @@ export class RateGovernor implements Disposable {
     return { delayMs, reason };
   }
 
-  /** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^attempt)). */
+  /**
+   * The wait before retry number `attempt` (0-based) of an interactive call that got no usable Retry-After:
+   * 2 s, then ×1.5 each time, with up to 20 % jitter on top, at most 60 s. Never less than the first step.
+   */
   backoffDelay(attempt: number): number {
-    const ceiling = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** Math.max(0, Math.min(attempt, 30)));
-    return Math.floor(clamp(this.random(), 0, 1) * ceiling);
+    const step = Math.min(this.maxBackoffMs, this.baseBackoffMs * RETRY_DELAY_GROWTH ** Math.max(0, Math.min(attempt, 30)));
+    return Math.min(this.maxBackoffMs, Math.round(step * (1 + 0.2 * clamp(this.random(), 0, 1))));
   }
 
   /** Waits a backoff for one caller (5xx, network errors) without pausing the class for others; reported as an event. */

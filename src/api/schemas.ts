@@ -3,6 +3,7 @@
 // optional fields become undefined; unknown fields are ignored; a bad entry in a list is skipped.
 
 import * as v from 'valibot';
+import { parseStrictUrl } from '../util/urlPolicy';
 import type { AgentRun, LogEntry, LogsPage, Organization, Page, PullRequest, Repository, User } from './types';
 
 /** Why a body could not be read as the expected shape (no values from the body, only field paths). */
@@ -42,13 +43,10 @@ const optionalJson = v.pipe(
   v.transform((value): unknown => value ?? undefined),
 );
 
+/** Parsed through the one URL policy; http is kept here (shown as text), only https is ever linked or opened. */
 function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
+  const parsed = parseStrictUrl(text, 'The link');
+  return parsed.ok && (parsed.url.protocol === 'https:' || parsed.url.protocol === 'http:');
 }
 
 const pullRequestSchema = v.object({

@@ -116,6 +116,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's default timeout (15 s). */
   timeoutMs?: number;
+  /**
+   * 'none' for a background poll: one attempt, no retry inside the client (the poller is its retry loop).
+   * Default: interactive calls retry reads after 429, 5xx and network errors, writes after 429 only.
+   */
+  retries?: 'none';
 }
 
 /** The rate classes of the service: create 10/min, standard 60/30 s, logs 60/60 s. */

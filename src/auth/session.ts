@@ -9,6 +9,7 @@ import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
 import type { TokenStore } from './tokenStore';
 import type { ContextKeys } from '../ui/contextKeys';
+import { Commands, ContextKeys as ContextKeyIds } from '../ids';
 
 export const TOKEN_PAGE_URL = 'https://codegen.com/token';
 
@@ -16,8 +17,13 @@ export const TOKEN_PAGE_URL = 'https://codegen.com/token';
 export type ApiFactory = (baseUrl: string, getToken: () => Promise<string | undefined>) => CodegenApi;
 
 export interface SessionState {
+  /** The token has been read: before, signedIn false means "not known yet". */
+  initialized: boolean;
   signedIn: boolean;
-  user?: User;
+  /** The API base URL in use, when the setting is usable. */
+  baseUrl?: string;
+  /** The token's user, when known (kept with the token, so also offline). */
+  userId?: number;
   organizationId?: number;
   /** Why the API cannot be used at all (an invalid base URL setting). */
   configurationError?: string;
@@ -31,6 +37,8 @@ export class Session implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private client: { baseUrl: string; api: CodegenApi } | undefined;
   private signedIn = false;
+  private initialized = false;
+  private userId: number | undefined;
   private tokenGeneration = 0;
   private lastToken: string | undefined;
   private user: { forToken: string; value: Promise<User> } | undefined;
@@ -70,7 +78,10 @@ export class Session implements vscode.Disposable {
   get state(): SessionState {
     const baseUrl = this.settings.apiBaseUrl;
     return {
+      initialized: this.initialized,
       signedIn: this.signedIn,
+      baseUrl: baseUrl.ok ? baseUrl.url : undefined,
+      userId: this.signedIn ? this.userId : undefined,
       organizationId: this.settings.organizationId,
       configurationError: baseUrl.ok ? undefined : baseUrl.reason,
       tokenGeneration: this.tokenGeneration,
@@ -88,9 +99,12 @@ export class Session implements vscode.Disposable {
     if (this.user?.forToken !== token) {
       const value = this.api.getCurrentUser();
       this.user = { forToken: token, value };
-      value.catch(() => {
-        if (this.user?.value === value) this.user = undefined;
-      });
+      value.then(
+        (user) => this.learnOwner(token, user.id),
+        () => {
+          if (this.user?.value === value) this.user = undefined;
+        },
+      );
     }
     return this.user.value;
   }
@@ -102,7 +116,7 @@ export class Session implements vscode.Disposable {
   }
 
   async storeToken(token: string, verifiedUser?: User): Promise<void> {
-    await this.tokens.set(token);
+    await this.tokens.set(token, verifiedUser?.id);
     this.promptedForToken = undefined;
     if (verifiedUser) this.user = { forToken: token.trim(), value: Promise.resolve(verifiedUser) };
     await this.refreshSignedIn();
@@ -116,20 +130,33 @@ export class Session implements vscode.Disposable {
 
   private async refreshSignedIn(): Promise<void> {
     const token = await this.tokens.get();
+    const owner = token ? await this.tokens.getOwner() : undefined;
     this.signedIn = token !== undefined;
+    this.userId = owner;
+    this.initialized = true;
     if (!token) this.user = undefined;
     if (token !== this.lastToken) {
       this.lastToken = token;
       this.tokenGeneration++;
     }
     this.publish();
+    // A token stored before its owner was kept: learn the owner once, so the saved runs have a key.
+    if (token && owner === undefined) this.currentUser().catch(() => undefined);
+  }
+
+  /** The user of the current token is known: kept with it, and the state says so. */
+  private learnOwner(token: string, userId: number): void {
+    if (token !== this.lastToken || this.userId === userId) return;
+    this.userId = userId;
+    void this.tokens.setOwner(userId);
+    this.publish();
   }
 
   private publish(): void {
     const state = this.state;
-    this.contextKeys.set('codegen.signedIn', state.signedIn);
-    this.contextKeys.set('codegen.organizationSelected', state.organizationId !== undefined);
-    this.contextKeys.set('codegen.configurationError', state.configurationError !== undefined);
+    this.contextKeys.set(ContextKeyIds.signedIn, state.signedIn);
+    this.contextKeys.set(ContextKeyIds.organizationSelected, state.organizationId !== undefined);
+    this.contextKeys.set(ContextKeyIds.configurationError, state.configurationError !== undefined);
     this.stateEmitter.fire(state);
   }
 
@@ -162,7 +189,7 @@ export class Session implements vscode.Disposable {
         : vscode.l10n.t('You are not signed in to Codegen. Set an API token to continue.');
       const setTokenAction = vscode.l10n.t('Set API token');
       const choice = await this.interaction.showMessage({ severity: 'error', message, actions: [setTokenAction] });
-      if (choice === setTokenAction) await vscode.commands.executeCommand('codegen.setToken');
+      if (choice === setTokenAction) await vscode.commands.executeCommand(Commands.setToken);
     })().finally(() => {
       this.unauthorizedPrompt = undefined;
     });

@@ -2,7 +2,11 @@
 // secrets.onDidChange.
 import * as vscode from 'vscode';
 
-const TOKEN_KEY = 'codegen.apiToken';
+import { SecretKeys } from '../ids';
+
+const TOKEN_KEY = SecretKeys.token;
+/** The token's user id, kept next to the token (same storage, same lifetime): it keys the saved runs even offline. */
+const OWNER_KEY = SecretKeys.tokenOwner;
 
 export class TokenStore implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -27,14 +31,32 @@ export class TokenStore implements vscode.Disposable {
     return this.cached;
   }
 
-  async set(token: string): Promise<void> {
+  async set(token: string, ownerId?: number): Promise<void> {
     this.cached = undefined;
+    // The owner first: whoever reads the new token finds its owner with it.
+    if (ownerId !== undefined) await this.setOwner(ownerId);
+    else await this.secrets.delete(OWNER_KEY);
     await this.secrets.store(TOKEN_KEY, token.trim());
   }
 
   async delete(): Promise<void> {
     this.cached = undefined;
     await this.secrets.delete(TOKEN_KEY);
+    await this.secrets.delete(OWNER_KEY);
+  }
+
+  /** The id of the user the stored token belongs to, when known. */
+  async getOwner(): Promise<number | undefined> {
+    try {
+      const value = Number(await this.secrets.get(OWNER_KEY));
+      return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async setOwner(userId: number): Promise<void> {
+    if (Number.isSafeInteger(userId) && userId >= 0) await this.secrets.store(OWNER_KEY, String(userId));
   }
 
   dispose(): void {

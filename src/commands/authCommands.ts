@@ -8,6 +8,7 @@ import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
 import { showError } from '../ui/showError';
 import { TOKEN_URL } from '../util/errorAdvice';
+import { Commands } from '../ids';
 
 /** At most this many organization pages are read for the picker (100 per page). */
 const MAX_ORGANIZATION_PAGES = 10;
@@ -75,7 +76,7 @@ export function registerAuthCommands(
     if (!session.isSignedIn) {
       const setTokenAction = vscode.l10n.t('Set API token');
       const choice = await interaction.showMessage({ severity: 'warning', message: vscode.l10n.t('Set your Codegen API token first.'), actions: [setTokenAction] });
-      if (choice === setTokenAction) await vscode.commands.executeCommand('codegen.setToken');
+      if (choice === setTokenAction) await vscode.commands.executeCommand(Commands.setToken);
       return undefined;
     }
     let organizations: Organization[];
@@ -116,9 +117,9 @@ export function registerAuthCommands(
   };
 
   return [
-    vscode.commands.registerCommand('codegen.setToken', setToken),
-    vscode.commands.registerCommand('codegen.signOut', signOut),
-    vscode.commands.registerCommand('codegen.selectOrganization', () => selectOrganization(false)),
+    vscode.commands.registerCommand(Commands.setToken, setToken),
+    vscode.commands.registerCommand(Commands.signOut, signOut),
+    vscode.commands.registerCommand(Commands.selectOrganization, () => selectOrganization(false)),
   ];
 }
 

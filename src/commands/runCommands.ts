@@ -4,23 +4,26 @@ import * as vscode from 'vscode';
 import { statusCategory, statusLabel } from '../api/status';
 import type { AgentRun } from '../api/types';
 import type { Session } from '../auth/session';
-import type { Settings } from '../config/settings';
-import { runTitle, type RunFilter, type RunScope, type RunStore } from '../runs/runStore';
+import { Commands } from '../ids';
+import { LIMITS } from '../protocol/messages';
+import type { PrAction, RunActions } from '../runs/runActions';
+import { runTitle, type RunFilter, type RunScope } from '../runs/runModel';
+import { runFromArgument } from '../runs/runNodes';
+import type { RunStore } from '../runs/runStore';
 import type { Interaction } from '../ui/interaction';
 import { showError } from '../ui/showError';
 import type { Log } from '../util/log';
+import { serviceLabel } from '../util/serviceText';
 import { formatRelative } from '../util/time';
-import { isSafeExternalUrl } from '../util/url';
-import type { RunsNode } from '../views/runs/runsTree';
+import { isSafeExternalUrl } from '../util/urlPolicy';
 
-/** What the commands need from the polling side. */
+/** What the commands need from the polling side (the runs controller provides it). */
 export interface RunsRefresher {
-  refreshNow(): Promise<void>;
+  /** Polls now; false when there is no poller (not signed in, no organization). */
+  refreshNow(): Promise<boolean>;
   loadMore(): Promise<void>;
   setFilter(filter: RunFilter): void;
 }
-
-export type PrAction = 'ban' | 'unban' | 'removeFromPr';
 
 /** The action's name in the log and in error messages (which stay English, see errorAdvice). */
 const PR_ACTION_NAMES: Record<PrAction, string> = { ban: 'Ban checks', unban: 'Unban checks', removeFromPr: 'Remove from PR' };
@@ -52,27 +55,15 @@ export function prActionText(action: PrAction): { title: string; confirm: string
   }
 }
 
-/** Resolves a command argument (a tree node, a run id, or a run) to a known run. */
-export function runFromArgument(store: RunStore, argument: unknown): AgentRun | undefined {
-  if (typeof argument === 'number') return store.get(argument);
-  if (typeof argument === 'string' && /^\d+$/.test(argument)) return store.get(Number(argument));
-  if (argument && typeof argument === 'object') {
-    const node = argument as Partial<RunsNode> & { id?: unknown };
-    if ((node.kind === 'run' || node.kind === 'pr') && 'run' in node && node.run) return store.get(node.run.id) ?? node.run;
-    if (typeof node.id === 'number') return store.get(node.id);
-  }
-  return undefined;
-}
-
 export function registerRunCommands(deps: {
   session: Session;
-  settings: Settings;
   store: RunStore;
+  actions: RunActions;
   refresher: RunsRefresher;
   interaction: Interaction;
   log: Log;
 }): vscode.Disposable[] {
-  const { session, settings, store, refresher, interaction, log } = deps;
+  const { session, store, actions, refresher, interaction, log } = deps;
 
   const pickRun = async (placeHolder: string, filter: (run: AgentRun) => boolean = () => true): Promise<AgentRun | undefined> => {
     const runs = store.runs.filter(filter);
@@ -83,7 +74,7 @@ export function registerRunCommands(deps: {
     return interaction.showPick(
       runs.map((run) => ({
         label: runTitle(run),
-        description: [statusLabel(run.status), formatRelative(run.createdAt, Date.now())].filter(Boolean).join(' · '),
+        description: [serviceLabel(statusLabel(run.status), 60), formatRelative(run.createdAt, Date.now())].filter(Boolean).join(' · '),
         detail: run.pullRequests.length ? vscode.l10n.t('{0} pull request(s)', run.pullRequests.length) : undefined,
         value: run,
       })),
@@ -104,7 +95,7 @@ export function registerRunCommands(deps: {
       await interaction.openExternal(argument);
       return;
     }
-    const node = argument as Partial<RunsNode> | undefined;
+    const node = argument as { kind?: unknown; pr?: { url?: string } } | undefined;
     const prUrl = node?.kind === 'pr' ? node.pr?.url : undefined;
     if (prUrl !== undefined) return openPullRequest(prUrl);
     const run = await resolveRun(argument, vscode.l10n.t('Open the pull request of which run?'), (r) => r.pullRequests.length > 0);
@@ -114,7 +105,7 @@ export function registerRunCommands(deps: {
       void interaction.showMessage({ severity: 'info', message: vscode.l10n.t('{0} has no pull request yet.', runTitle(run)) });
       return;
     }
-    const url = urls.length === 1 ? urls[0] : await interaction.showPick(urls.map((u) => ({ label: u, value: u })), { placeHolder: vscode.l10n.t('Which pull request?') });
+    const url = urls.length === 1 ? urls[0] : await interaction.showPick(urls.map((u) => ({ label: serviceLabel(u, 200), value: u })), { placeHolder: vscode.l10n.t('Which pull request?') });
     if (url) await interaction.openExternal(url);
   };
 
@@ -122,9 +113,7 @@ export function registerRunCommands(deps: {
     const text = prActionText(action);
     const run = await resolveRun(argument, vscode.l10n.t('{0}: which run?', text.title), (r) => r.pullRequests.length > 0);
     if (!run) return false;
-    const orgId = settings.organizationId;
-    if (orgId === undefined) return false;
-    const prNames = run.pullRequests.map((pr) => pr.url ?? pr.title).filter(Boolean).join(', ');
+    const prNames = run.pullRequests.map((pr) => serviceLabel(pr.url, 200) || serviceLabel(pr.title, 120)).filter(Boolean).join(', ');
     const choice = await interaction.showMessage({
       severity: 'warning',
       modal: true,
@@ -134,23 +123,20 @@ export function registerRunCommands(deps: {
     });
     if (choice !== text.confirm) return false;
     try {
-      if (action === 'ban') await session.api.banChecks(orgId, run.id);
-      else if (action === 'unban') await session.api.unbanChecks(orgId, run.id);
-      else await session.api.removeFromPr(orgId, run.id);
+      // The run's own organization, as the details panel does.
+      await actions.prAction(run.id, action);
     } catch (error) {
       await showError(interaction, log, error, PR_ACTION_NAMES[action]);
       return false;
     }
     log.info(`${PR_ACTION_NAMES[action]} sent for run ${run.id}.`);
     void interaction.showMessage({ severity: 'info', message: text.done });
-    void refresher.refreshNow();
     return true;
   };
 
   const followUp = async (argument: unknown): Promise<boolean> => {
     const run = await resolveRun(argument, vscode.l10n.t('Follow up on which run?'));
-    const orgId = settings.organizationId;
-    if (!run || orgId === undefined) return false;
+    if (!run) return false;
     const prompt = await interaction.showInput({
       title: vscode.l10n.t('Follow up on "{0}"', runTitle(run)),
       prompt:
@@ -159,19 +145,28 @@ export function registerRunCommands(deps: {
           : vscode.l10n.t('What should the agent do next on this run?'),
       placeHolder: vscode.l10n.t('e.g. Also add tests for the empty case'),
       validate: (value) =>
-        value.trim() === '' ? vscode.l10n.t('Write what the agent should do.') : value.length > 20000 ? vscode.l10n.t('Keep it under 20,000 characters.') : undefined,
+        value.trim() === ''
+          ? vscode.l10n.t('Write what the agent should do.')
+          : value.length > LIMITS.followUp
+            ? vscode.l10n.t('Keep it under {0} characters.', LIMITS.followUp.toLocaleString('en-US'))
+            : undefined,
     });
     if (!prompt?.trim()) return false;
     try {
-      const updated = await session.api.resumeRun(orgId, { agentRunId: run.id, prompt: prompt.trim() });
-      store.upsert({ ...run, ...updated, pullRequests: updated.pullRequests.length ? updated.pullRequests : run.pullRequests });
+      await actions.followUp(run.id, prompt.trim());
     } catch (error) {
       await showError(interaction, log, error, 'Sending the follow-up');
       return false;
     }
     void interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Follow-up sent to "{0}".', runTitle(run)) });
-    void refresher.refreshNow();
     return true;
+  };
+
+  const refresh = async (): Promise<void> => {
+    if (await refresher.refreshNow()) return;
+    const state = session.state;
+    if (!state.signedIn) await vscode.commands.executeCommand(Commands.setToken);
+    else if (state.organizationId === undefined) await vscode.commands.executeCommand(Commands.selectOrganization);
   };
 
   const filterRuns = async (): Promise<void> => {
@@ -198,16 +193,16 @@ export function registerRunCommands(deps: {
 
   const openRun = async (): Promise<void> => {
     const run = await pickRun(vscode.l10n.t('Open the details of a run'));
-    if (run) await vscode.commands.executeCommand('codegen.showRunDetails', run.id);
+    if (run) await vscode.commands.executeCommand(Commands.showRunDetails, run.id);
   };
 
   return [
-    vscode.commands.registerCommand('codegen.refreshRuns', () => refresher.refreshNow()),
-    vscode.commands.registerCommand('codegen.loadMoreRuns', () => refresher.loadMore()),
-    vscode.commands.registerCommand('codegen.filterRuns', filterRuns),
-    vscode.commands.registerCommand('codegen.openRun', openRun),
-    vscode.commands.registerCommand('codegen.openPullRequest', openPullRequest),
-    vscode.commands.registerCommand('codegen.openRunInBrowser', async (argument: unknown) => {
+    vscode.commands.registerCommand(Commands.refreshRuns, refresh),
+    vscode.commands.registerCommand(Commands.loadMoreRuns, () => refresher.loadMore()),
+    vscode.commands.registerCommand(Commands.filterRuns, filterRuns),
+    vscode.commands.registerCommand(Commands.openRun, openRun),
+    vscode.commands.registerCommand(Commands.openPullRequest, openPullRequest),
+    vscode.commands.registerCommand(Commands.openRunInBrowser, async (argument: unknown) => {
       const run = await resolveRun(argument, vscode.l10n.t('Open which run in the browser?'));
       if (!run) return;
       if (!isSafeExternalUrl(run.webUrl)) {
@@ -216,16 +211,16 @@ export function registerRunCommands(deps: {
       }
       await interaction.openExternal(run.webUrl);
     }),
-    vscode.commands.registerCommand('codegen.copyRunLink', async (argument: unknown) => {
+    vscode.commands.registerCommand(Commands.copyRunLink, async (argument: unknown) => {
       const run = await resolveRun(argument, vscode.l10n.t('Copy the link of which run?'));
       if (!run) return;
       const link = isSafeExternalUrl(run.webUrl) ? run.webUrl : vscode.l10n.t('Codegen run #{0}', run.id);
       await vscode.env.clipboard.writeText(link);
       void interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Copied {0}', link) });
     }),
-    vscode.commands.registerCommand('codegen.followUp', followUp),
-    vscode.commands.registerCommand('codegen.banChecks', (argument: unknown) => runPrAction('ban', argument)),
-    vscode.commands.registerCommand('codegen.unbanChecks', (argument: unknown) => runPrAction('unban', argument)),
-    vscode.commands.registerCommand('codegen.removeFromPr', (argument: unknown) => runPrAction('removeFromPr', argument)),
+    vscode.commands.registerCommand(Commands.followUp, followUp),
+    vscode.commands.registerCommand(Commands.banChecks, (argument: unknown) => runPrAction('ban', argument)),
+    vscode.commands.registerCommand(Commands.unbanChecks, (argument: unknown) => runPrAction('unban', argument)),
+    vscode.commands.registerCommand(Commands.removeFromPr, (argument: unknown) => runPrAction('removeFromPr', argument)),
   ];
 }

@@ -1,7 +1,7 @@
 // Typed, validated access to the extension's settings. The API base URL is read from user (global)
 // settings only: a workspace must not be able to send the user's token to another server.
 import * as vscode from 'vscode';
-import { checkApiBaseUrl, type BaseUrlCheck } from '../util/url';
+import { checkApiBaseUrl, type BaseUrlCheck } from '../util/urlPolicy';
 import type { AgentType } from '../api/types';
 
 export const DEFAULT_API_BASE_URL = 'https://api.codegen.com';

@@ -62,6 +62,14 @@ export class GitAdapter {
     }
   }
 
+  /** The same, as the send pipeline takes it: the repository root as a path. */
+  async contextFor(uri: vscode.Uri | undefined): Promise<(GitInfo & { rootPath?: string }) | undefined> {
+    const info = await this.infoFor(uri);
+    if (!info) return undefined;
+    const { rootUri, ...rest } = info;
+    return uri === undefined || rootUri.scheme === uri.scheme ? { ...rest, rootPath: rootUri.path } : rest;
+  }
+
   private repositoryFor(api: GitApiLike, uri: vscode.Uri | undefined): GitRepositoryLike | undefined {
     if (uri && uri.scheme !== 'untitled') {
       const repository = api.getRepository(uri);

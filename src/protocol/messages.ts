@@ -18,7 +18,7 @@ export const LIMITS = {
   /** A URL the webview asks to open. */
   url: 2048,
   /** A follow-up prompt. */
-  followUp: 50_000,
+  followUp: 20_000,
   /** The text of one copied entry (its fields are capped at `field` each). */
   copy: 1_000_000,
   /** One display field (thought, observation, tool input/output, summary, result). */

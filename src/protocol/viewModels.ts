@@ -4,12 +4,9 @@
 import { statusCategory, statusLabel } from '../api/status';
 import type { AgentRun, LogEntry, PullRequest } from '../api/types';
 import { LIMITS, type LogEntryView, type PullRequestView, type RunView } from './messages';
-import { safeHttpsUrl } from './urls';
+import { safeExternalUrl } from '../util/urlPolicy';
+import { serviceLabel } from '../util/serviceText';
 
-// C0/C1 controls (except tab/newline), bidi overrides and zero-width characters: in a one-line label
-// they only serve to hide or reorder text.
-// eslint-disable-next-line no-control-regex
-const LABEL_NOISE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g;
 // eslint-disable-next-line no-control-regex
 const FIELD_NOISE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+/g;
 
@@ -22,12 +19,10 @@ export function capText(text: string, max: number = LIMITS.field): string {
   return text.slice(0, keep) + note(text.length - keep);
 }
 
-/** A one-line label: control and invisible characters collapsed, whitespace squeezed, length bounded. */
+/** A one-line label through the one sanitizer of service text (numbers allowed). */
 export function toLabel(value: unknown, max: number = 300): string {
   if (typeof value !== 'string' && typeof value !== 'number') return '';
-  const text = String(value).replace(LABEL_NOISE, ' ').replace(/\s+/g, ' ').trim();
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  return serviceLabel(String(value), max);
 }
 
 function toField(text: string): string {
@@ -67,7 +62,7 @@ function toPullRequestView(pr: PullRequest): PullRequestView {
   const state = pr.merged === true ? 'merged' : toLabel(pr.state, 40).toLowerCase();
   return {
     title: toLabel(pr.title, 300) || (pr.id !== undefined ? `Pull request #${pr.id}` : 'Pull request'),
-    url: safeHttpsUrl(pr.url) ?? '',
+    url: safeExternalUrl(pr.url) ?? '',
     branch: toLabel(pr.headBranchName, 300),
     state,
   };
@@ -82,7 +77,7 @@ export function toRunView(run: AgentRun, title: string): RunView {
     statusCategory: statusCategory(run.status),
     createdAt: toLabel(run.createdAt, 100),
     sourceType: toLabel(run.sourceType, 100),
-    webUrl: safeHttpsUrl(run.webUrl) ?? '',
+    webUrl: safeExternalUrl(run.webUrl) ?? '',
     summary: typeof run.summary === 'string' ? toField(run.summary) : '',
     result: typeof run.result === 'string' ? toField(run.result) : '',
     pullRequests: run.pullRequests.slice(0, 100).map(toPullRequestView),

@@ -12,7 +12,8 @@ import * as v from 'valibot';
 import type { AgentRun } from '../api/types';
 import { type Clock, sleep, systemClock, type TimerHandle } from '../util/clock';
 import { type Disposable, Emitter, type Event } from '../util/events';
-import { storedRunSchema, type ViewStatus } from './runStore';
+import { fitToBudget, slimRun, SNAPSHOT_BYTE_BUDGET, storedRunSchema } from './persistence';
+import type { ViewStatus } from './runModel';
 
 /** The file operations the lease and the snapshot use (injectable for tests). */
 export interface LeaseFileSystem {
@@ -34,6 +35,8 @@ export const nodeFileSystem: LeaseFileSystem = {
 };
 
 export const DEFAULT_LEASE_RENEW_MS = 5_000;
+/** Runs a snapshot carries at most (the first page a poll asks for is never larger). */
+export const MAX_SNAPSHOT_RUNS = 100;
 
 export interface LeaseRecord {
   ownerId: string;
@@ -116,11 +119,11 @@ export class PollingLease implements Disposable {
       if (this.disposed) return false;
       const current = await this.read();
       const now = this.clock.now();
-      if (current && current.ownerId === this.ownerId && current.expiresAt > now) {
+      if (current && current.ownerId === this.ownerId && this.isLive(current, now)) {
         this.setHeld(true);
         return true;
       }
-      if (current && current.ownerId !== this.ownerId && current.expiresAt > now && !(this.focused && !current.focused)) {
+      if (current && current.ownerId !== this.ownerId && this.isLive(current, now) && !(this.focused && !current.focused)) {
         this.setHeld(false);
         return false;
       }
@@ -174,6 +177,15 @@ export class PollingLease implements Disposable {
     this.stopped.abort();
     this.clearRenewTimer();
     this.heldEmitter.dispose();
+  }
+
+  /**
+   * A lease is live until it expires, but never for longer than one lifetime from now: a lease that claims
+   * more (another window's clock runs ahead, a damaged file) is treated as expired, or it could stop
+   * polling in every window for as long as it claims.
+   */
+  isLive(record: LeaseRecord, now: number): boolean {
+    return record.expiresAt > now && record.expiresAt - now <= this.ttlMs;
   }
 
   /** Reads the lease file; undefined when missing or unreadable (both mean free). */
@@ -260,6 +272,7 @@ const viewStatusSchema = v.variant('kind', [
   v.object({ kind: v.literal('loading') }),
   v.object({ kind: v.literal('rateLimited'), retryAt: v.number() }),
   v.object({ kind: v.literal('offline'), since: v.number(), lastSuccessAt: v.optional(v.number()) }),
+  v.object({ kind: v.literal('failing'), since: v.number(), lastSuccessAt: v.optional(v.number()) }),
   v.object({ kind: v.literal('error'), message: v.pipe(v.string(), v.maxLength(2_000)) }),
   v.object({ kind: v.literal('unauthorized') }),
 ]);
@@ -299,8 +312,10 @@ export class RunsSnapshotFile {
 
   /** Writes the snapshot atomically. Failures are swallowed: other windows then poll themselves after the lease expires. */
   async publish(snapshot: RunsSnapshot): Promise<boolean> {
+    // Slim records within a byte budget: every window reads this file every few seconds.
+    const bounded = fitToBudget({ ...snapshot, runs: snapshot.runs.slice(0, MAX_SNAPSHOT_RUNS).map(slimRun) }, SNAPSHOT_BYTE_BUDGET);
     try {
-      await writeAtomically(this.fs, this.dir, this.file, JSON.stringify(snapshot), `${this.tempTag}.${this.tempCounter++}`);
+      await writeAtomically(this.fs, this.dir, this.file, JSON.stringify(bounded), `${this.tempTag}.${this.tempCounter++}`);
       // Our own write is not news to us.
       this.lastSignature = await this.signature();
       return true;

@@ -1,43 +1,32 @@
-// Keeps the RunStore fresh with one list call per interval, and only while it is worth it: a run is in
-// progress, or the view is visible. A setTimeout chain on the injected Clock (never setInterval): when
-// nothing needs polling, no timer is left at all. Errors back off exponentially with jitter, a 429 is
-// waited out, a refused token stops polling until resume(). With `shared`, windows take turns through
-// a PollingLease: one polls and publishes a snapshot, the others read it.
+// Keeps the RunStore fresh with one list call per interval, only while it is worth it, on the one
+// PollScheduler: a run is being followed (in progress, or an unknown status), or the view is visible.
+// The interval adapts: 10 s while a run is followed and the view is seen, 30 s while it is followed out
+// of sight (a finish is still noticed within 30 s), and with nothing in progress it grows from 10 s after
+// any activity to 2 min while nothing changes; focus, showing the view, a create, a follow-up or a manual
+// refresh make it fast again. With `shared`, windows take turns through a PollingLease (RunsSharing):
+// one polls and publishes a snapshot, the others read it.
 
-import { randomUUID } from 'node:crypto';
 import { isApiError } from '../api/errors';
 import type { CodegenApi } from '../api/types';
-import { type Clock, systemClock, type TimerHandle } from '../util/clock';
+import { type Clock, systemClock } from '../util/clock';
 import { type Disposable, DisposableStore, Emitter, type Event } from '../util/events';
-import { type LeaseFileSystem, PollingLease, RunsSnapshotFile, type RunsSnapshot } from './lease';
-import type { RunFilter, RunStore, ViewStatus } from './runStore';
+import { PollScheduler, type FailureInfo, type TickResult, type TickTrigger } from './pollScheduler';
+import { fetchNewestRuns, listRunsPage, PAGE_SIZE } from './runPages';
+import { RunsSharing, type SharedPollingOptions } from './runsSharing';
+import type { RunFilter, ViewStatus } from './runModel';
+import type { RunStore } from './runStore';
 
 export const DEFAULT_INTERVAL_SECONDS = 10;
 export const MIN_INTERVAL_SECONDS = 5;
-/** Unfocused windows poll this many times slower... */
+/** A followed run out of sight (view hidden or window unfocused) is polled this often: a finish is noticed within it. */
+export const FOLLOW_UNSEEN_INTERVAL_MS = 30_000;
+/** With nothing in progress, the interval doubles per quiet poll up to this. */
+export const IDLE_MAX_INTERVAL_MS = 120_000;
+/** Unfocused windows with nothing in progress poll at least this many times slower. */
 export const UNFOCUSED_FACTOR = 3;
-/** ...but at least this often. */
-export const UNFOCUSED_MAX_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_BACKOFF_MS = 5 * 60_000;
-/** Runs asked for per page (first page at least this, "load more" exactly this). */
-export const PAGE_SIZE = 25;
-/** The service's largest page. */
-export const MAX_PAGE_SIZE = 100;
-/** How often a window that does not hold the lease looks at the shared snapshot. */
-export const DEFAULT_WATCH_MS = 2_000;
-
-export interface SharedPollingOptions {
-  /** Folder shared by every window: the extension's global storage folder. */
-  dir: string;
-  /** Unique per window (default: process id + random). */
-  ownerId?: string;
-  /** Lease renewal period (default 5 s; the lease expires after 3 × this without renewal). */
-  renewMs?: number;
-  ttlMs?: number;
-  /** How often a non-holder checks the snapshot (default 2 s): one stat, a read only when it changed. */
-  watchMs?: number;
-  fs?: LeaseFileSystem;
-}
+export { PAGE_SIZE } from './runPages';
+export type { SharedPollingOptions } from './runsSharing';
 
 export interface RunPollerOptions {
   api: CodegenApi;
@@ -48,7 +37,7 @@ export interface RunPollerOptions {
   clock?: Clock;
   /** Jitter source in [0, 1) (default Math.random). */
   random?: () => number;
-  /** The `codegen.pollIntervalSeconds` setting (default 10, at least 5). */
+  /** The `codegen.polling.intervalSeconds` setting (default 10, at least 5). */
   intervalSeconds?: number;
   viewVisible?: boolean;
   windowFocused?: boolean;
@@ -64,41 +53,25 @@ export class RunPoller implements Disposable {
   private readonly api: CodegenApi;
   private readonly store: RunStore;
   private readonly clock: Clock;
-  private readonly random: () => number;
-  private readonly maxBackoffMs: number;
-  private readonly sharedOptions: SharedPollingOptions | undefined;
-  /** This window's id in lease and snapshot files: the same for every list it shows. */
-  private readonly ownerId: string;
-  private readonly watchMs: number;
   private readonly onError: (error: unknown) => void;
   private readonly needAuthEmitter = new Emitter<void>();
   private readonly disposables = new DisposableStore();
+  private readonly scheduler: PollScheduler;
+  private readonly sharing: RunsSharing | undefined;
 
   private orgId: number;
   private userId: number | undefined;
   private intervalMs: number;
   private viewVisible: boolean;
   private windowFocused: boolean;
-
-  private timer: TimerHandle | undefined;
-  private timerAt: number | undefined;
-  private running: Promise<void> | undefined;
-  private queuedManual: Promise<void> | undefined;
+  /** Successful polls in a row that changed nothing while nothing was in progress. */
+  private quietPolls = 0;
   private loadingMore: Promise<void> | undefined;
   private readonly inFlight = new Set<AbortController>();
   /** Bumped when the account or filter changes: answers to older requests are dropped. */
   private generation = 0;
-
-  private failures = 0;
-  /** No poll before this (error backoff or Retry-After). */
-  private notBefore = 0;
-  /** A Retry-After in force: even a manual refresh waits for it. */
-  private rateLimitedUntil = 0;
-  private offlineSince: number | undefined;
-  private needsAuth = false;
+  private troubleSince: number | undefined;
   private lastFollowerCheckAt = -Infinity;
-  private shared: SharedState | undefined;
-  private releasing: Promise<void> = Promise.resolve();
   private disposed = false;
 
   /** Fires once when the service refuses the token; polling stays stopped until resume() or refreshNow(). */
@@ -110,18 +83,27 @@ export class RunPoller implements Disposable {
     this.orgId = options.orgId;
     this.userId = options.userId;
     this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? Math.random;
-    this.maxBackoffMs = Math.max(1_000, options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
-    this.sharedOptions = options.shared;
-    this.ownerId = options.shared?.ownerId ?? `${process.pid}-${randomUUID()}`;
-    this.watchMs = Math.max(100, options.shared?.watchMs ?? DEFAULT_WATCH_MS);
     this.onError = options.onError ?? (() => undefined);
     this.intervalMs = toIntervalMs(options.intervalSeconds);
     this.viewVisible = options.viewVisible ?? false;
     this.windowFocused = options.windowFocused ?? true;
+    this.sharing = options.shared ? new RunsSharing(options.shared, this.clock, () => this.scheduler.reschedule()) : undefined;
+    this.sharing?.setFocused(this.windowFocused);
+    this.scheduler = new PollScheduler({
+      clock: this.clock,
+      random: options.random,
+      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+      policy: {
+        wanted: () => this.wantsData(),
+        dueAt: () => (this.sharing && !this.sharing.isHolder ? this.lastFollowerCheckAt + this.sharing.watchMs : this.listDueAt()),
+        backoffBaseMs: () => this.intervalMs,
+      },
+      tick: (trigger) => this.tick(trigger),
+      onFailure: (info) => this.onFailure(info),
+    });
     // A run entering "in progress" (e.g. one created here) starts polling; nothing in progress may stop it.
-    this.disposables.add(this.store.onDidChange(() => this.schedule()));
-    this.schedule();
+    this.disposables.add(this.store.onDidChange(() => this.reschedule()));
+    this.reschedule();
   }
 
   // ---- Inputs --------------------------------------------------------------------------------
@@ -129,14 +111,16 @@ export class RunPoller implements Disposable {
   setViewVisible(visible: boolean): void {
     if (this.viewVisible === visible) return;
     this.viewVisible = visible;
-    this.schedule();
+    if (visible) this.quietPolls = 0;
+    this.reschedule();
   }
 
   setWindowFocused(focused: boolean): void {
     if (this.windowFocused === focused) return;
     this.windowFocused = focused;
-    this.shared?.lease.setFocused(focused);
-    this.schedule();
+    if (focused) this.quietPolls = 0;
+    this.sharing?.setFocused(focused);
+    this.reschedule();
   }
 
   /** The poll interval setting in seconds (at least 5). */
@@ -144,7 +128,7 @@ export class RunPoller implements Disposable {
     const next = toIntervalMs(seconds);
     if (next === this.intervalMs) return;
     this.intervalMs = next;
-    this.schedule();
+    this.reschedule();
   }
 
   /** Switches the filter: the list empties and reloads (when the view is visible). */
@@ -162,27 +146,19 @@ export class RunPoller implements Disposable {
     this.startOver();
   }
 
-  /**
-   * Polls once now (manual refresh, or after a create or resume), even as a non-holder of the lease.
-   * Concurrent calls share one poll; a call during a poll gets one more poll after it. Only a
-   * Retry-After still in force makes it wait. Also resumes after onDidNeedAuth.
-   */
+  /** Polls once now (manual refresh, a create, a follow-up), even as a non-holder; polling gets fast again. */
   refreshNow(): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    this.clearNeedsAuth();
-    if (!this.running) return this.runTick('manual');
-    this.queuedManual ??= this.running.then(() => {
-      this.queuedManual = undefined;
-      return this.runTick('manual');
-    });
-    return this.queuedManual;
+    this.quietPolls = 0;
+    if (this.store.status.kind === 'unauthorized') this.store.setStatus({ kind: 'idle' });
+    return this.scheduler.refreshNow();
   }
 
   /** Resumes polling after onDidNeedAuth (e.g. a new token was set). */
   resume(): void {
     if (this.disposed) return;
-    this.clearNeedsAuth();
-    this.schedule();
+    if (this.scheduler.isHalted && this.store.status.kind === 'unauthorized') this.store.setStatus({ kind: 'idle' });
+    this.scheduler.resume();
   }
 
   /** Loads the next page after the loaded runs. */
@@ -198,28 +174,28 @@ export class RunPoller implements Disposable {
 
   /** When the next poll or snapshot check is due, or undefined when polling is stopped. */
   get nextPollAt(): number | undefined {
-    return this.timerAt;
+    return this.scheduler.nextTickAt;
   }
 
   /** True when this window holds the shared lease (always false without sharing). */
   get isLeaseHolder(): boolean {
-    return this.shared?.lease.isHeld ?? false;
+    return this.sharing?.isHolder ?? false;
   }
 
-  /** The interval used now: the setting when focused, slower when not. */
+  /** The interval the list is polled at now (adaptive; see the file comment). */
   get effectiveIntervalMs(): number {
-    return this.windowFocused ? this.intervalMs : Math.max(this.intervalMs, Math.min(this.intervalMs * UNFOCUSED_FACTOR, UNFOCUSED_MAX_INTERVAL_MS));
+    const seen = this.viewVisible && this.windowFocused;
+    if (this.store.hasRunToFollow()) return seen ? this.intervalMs : Math.max(this.intervalMs, FOLLOW_UNSEEN_INTERVAL_MS);
+    // 10 s after any activity, then twice as long after each poll that changed nothing.
+    const grown = Math.min(IDLE_MAX_INTERVAL_MS, this.intervalMs * 2 ** Math.min(Math.max(0, this.quietPolls - 1), 20));
+    return Math.max(this.intervalMs, this.windowFocused ? grown : Math.max(grown, Math.min(IDLE_MAX_INTERVAL_MS, this.intervalMs * UNFOCUSED_FACTOR)));
   }
 
   /** Resolves when no poll, page load or lease operation of this poller is running. */
   async whenIdle(): Promise<void> {
     for (;;) {
-      const pending: Promise<unknown>[] = [this.releasing];
-      for (const promise of [this.running, this.queuedManual, this.loadingMore, this.shared?.lease.whenIdle()]) {
-        if (promise) pending.push(promise);
-      }
-      await Promise.all(pending);
-      if (!this.running && !this.queuedManual && !this.loadingMore) return;
+      await Promise.all([this.scheduler.whenIdle(), this.loadingMore, this.sharing?.whenIdle()]);
+      if (!this.scheduler.isRunning && !this.loadingMore) return;
     }
   }
 
@@ -227,10 +203,10 @@ export class RunPoller implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.clearTimer();
+    this.scheduler.dispose();
     for (const controller of this.inFlight) controller.abort();
     this.inFlight.clear();
-    this.dropShared();
+    this.sharing?.dispose();
     this.disposables.dispose();
     this.needAuthEmitter.dispose();
   }
@@ -238,106 +214,58 @@ export class RunPoller implements Disposable {
   // ---- Scheduling ----------------------------------------------------------------------------
 
   private wantsData(): boolean {
-    return this.viewVisible || this.store.hasRunInProgress();
+    return this.viewVisible || this.store.hasRunToFollow();
   }
 
-  private dueAt(): number {
+  private listDueAt(): number {
     const lastSuccessAt = this.store.loaded ? (this.store.lastSuccessAt ?? -Infinity) : -Infinity;
-    return Math.max(lastSuccessAt + this.effectiveIntervalMs, this.notBefore);
+    return lastSuccessAt + this.effectiveIntervalMs;
   }
 
-  /** Arms the one timer for whatever comes next, or none when nothing needs polling. */
-  private schedule(): void {
-    if (this.disposed || this.running) return; // a running tick schedules when it ends
-    this.clearTimer();
-    if (this.needsAuth) return;
-    if (!this.wantsData()) {
-      this.dropShared();
-      return;
-    }
-    const now = this.clock.now();
-    const holder = !this.sharedOptions || this.shared?.lease.isHeld === true;
-    // A non-holder looks at the snapshot every watchMs; its tick takes the lease when its data is due.
-    const at = holder ? this.dueAt() : Math.max(now, this.lastFollowerCheckAt + this.watchMs);
-    this.timerAt = Math.max(now, at);
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = undefined;
-      void this.runTick('timer');
-    }, this.timerAt - now);
-  }
-
-  private clearTimer(): void {
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = undefined;
-  }
-
-  private runTick(trigger: 'timer' | 'manual'): Promise<void> {
-    if (this.running) return this.running;
-    this.clearTimer();
-    const tick = this.tick(trigger)
-      .catch((error: unknown) => this.onError(error))
-      .finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
-    this.running = tick;
-    return tick;
-  }
-
-  private async tick(trigger: 'timer' | 'manual'): Promise<void> {
+  private reschedule(): void {
     if (this.disposed) return;
-    const manual = trigger === 'manual';
-    if (!manual && (this.needsAuth || !this.wantsData())) return;
+    if (!this.wantsData()) this.sharing?.release();
+    this.scheduler.reschedule();
+  }
+
+  private async tick(trigger: TickTrigger): Promise<TickResult> {
     const generation = this.generation;
+    const manual = trigger === 'manual';
     // Paces a non-holder's looks at the snapshot, whatever happens next.
     if (!manual) this.lastFollowerCheckAt = this.clock.now();
-    if (this.needsUserId()) {
-      if (!manual && this.clock.now() < this.notBefore) return;
-      if (!(await this.resolveUserId(generation))) return;
+    if (!(await this.resolveUserId(generation))) return 'skipped';
+    const lease = this.sharing?.forList(this.listKey());
+    if (!manual && lease) {
+      const snapshot = await lease.readSnapshot();
+      if (generation !== this.generation || this.disposed) return 'skipped';
+      if (snapshot) this.sharing!.applySnapshot(snapshot, this.store);
+      if (this.clock.now() < this.listDueAt()) return 'skipped';
+      if (!(await lease.tryAcquire()) || generation !== this.generation || this.disposed) return 'skipped';
+    } else if (!manual && this.clock.now() < this.listDueAt()) {
+      return 'skipped';
     }
-    const shared = this.sharedFor(this.listKey());
-    if (manual) {
-      if (this.clock.now() < this.rateLimitedUntil) return; // the tick's end schedules the poll for then
-      await this.poll(generation, shared);
-      return;
-    }
-    if (shared) {
-      await this.readSnapshot(shared, generation);
-      if (this.clock.now() < this.dueAt()) return;
-      if (!(await shared.lease.tryAcquire())) return;
-      if (generation !== this.generation || this.disposed) return;
-    } else if (this.clock.now() < this.dueAt()) {
-      return;
-    }
-    await this.poll(generation, shared);
+    return this.poll(generation);
   }
 
   // ---- Polling -------------------------------------------------------------------------------
 
-  private async poll(generation: number, shared: SharedState | undefined): Promise<void> {
-    const limit = Math.min(MAX_PAGE_SIZE, Math.max(PAGE_SIZE, this.store.size));
+  private async poll(generation: number): Promise<TickResult> {
     const requestedAt = this.clock.now();
     if (!this.store.loaded && this.store.size === 0) this.store.setStatus({ kind: 'loading' });
-    const controller = new AbortController();
-    this.inFlight.add(controller);
+    const controller = this.track(new AbortController());
     try {
-      const page = await this.api.listRuns(this.orgId, { skip: 0, limit, ...this.listQuery() }, { signal: controller.signal });
-      if (generation !== this.generation || this.disposed) return;
-      const fetchedAt = this.clock.now();
-      const hasMore = page.total !== undefined ? page.items.length < page.total : page.items.length >= limit;
-      this.failures = 0;
-      this.notBefore = 0;
-      this.rateLimitedUntil = 0;
-      this.offlineSince = undefined;
-      this.store.applyPage(page.items, { mode: 'replace', hasMore, fetchedAt, requestedAt });
+      const newest = await fetchNewestRuns(this.api, this.orgId, this.store, this.listQuery(), controller.signal);
+      if (generation !== this.generation || this.disposed) return 'skipped';
+      this.troubleSince = undefined;
+      const change = this.store.applyPage(newest.items, { mode: 'replace', hasMore: newest.hasMore, fetchedAt: this.clock.now(), requestedAt });
+      const changed = change.added.length + change.updated.length + change.removed.length > 0;
+      this.quietPolls = changed || this.store.hasRunToFollow() ? 0 : this.quietPolls + 1;
       this.store.setStatus({ kind: 'idle' });
-      if (shared) await this.publish(shared, requestedAt);
+      await this.sharing?.publish(this.store, requestedAt);
+      return 'polled';
     } catch (error) {
-      if (generation !== this.generation || this.disposed) return;
-      this.handleError(error);
-      if (shared && shared.lease.isHeld) await this.publish(shared, undefined);
+      if (generation !== this.generation || this.disposed) return 'skipped';
+      throw error;
     } finally {
       this.inFlight.delete(controller);
     }
@@ -347,16 +275,15 @@ export class RunPoller implements Disposable {
     const generation = this.generation;
     if (!(await this.resolveUserId(generation))) return;
     const skip = this.store.size;
-    const controller = new AbortController();
-    this.inFlight.add(controller);
+    const controller = this.track(new AbortController());
     try {
-      const page = await this.api.listRuns(this.orgId, { skip, limit: PAGE_SIZE, ...this.listQuery() }, { signal: controller.signal });
+      const page = await listRunsPage(this.api, this.orgId, { skip, limit: PAGE_SIZE, ...this.listQuery() }, controller.signal, 'interactive');
       if (generation !== this.generation || this.disposed) return;
-      const hasMore = page.total !== undefined ? skip + page.items.length < page.total : page.items.length >= PAGE_SIZE;
-      this.store.applyPage(page.items, { mode: 'append', hasMore });
+      this.store.applyPage(page.items, { mode: 'append', hasMore: page.hasMore });
     } catch (error) {
       if (generation !== this.generation || this.disposed) return;
-      this.handleError(error);
+      this.onError(error);
+      this.store.setStatus({ kind: 'error', message: error instanceof Error ? error.message : 'Could not load more runs.' });
     } finally {
       this.inFlight.delete(controller);
     }
@@ -370,74 +297,42 @@ export class RunPoller implements Disposable {
     return query;
   }
 
-  /** Scope 'mine' needs the user's id: asked once per account. False when it could not be had. */
-  private needsUserId(): boolean {
-    return this.userId === undefined && this.store.filter.scope === 'mine';
-  }
-
+  /** Scope 'mine' needs the user's id: asked once per account. Throws the API error when it cannot be had. */
   private async resolveUserId(generation: number): Promise<boolean> {
-    if (!this.needsUserId()) return true;
-    const controller = new AbortController();
-    this.inFlight.add(controller);
+    if (this.userId !== undefined || this.store.filter.scope !== 'mine') return true;
+    const controller = this.track(new AbortController());
     try {
-      const user = await this.api.getCurrentUser({ signal: controller.signal });
+      const user = await this.api.getCurrentUser({ signal: controller.signal, retries: 'none' });
       if (generation !== this.generation || this.disposed) return false;
       this.userId = user.id;
       return true;
     } catch (error) {
-      if (generation === this.generation && !this.disposed) this.handleError(error);
-      return false;
+      if (generation !== this.generation || this.disposed) return false;
+      throw error;
     } finally {
       this.inFlight.delete(controller);
     }
   }
 
-  private handleError(error: unknown): void {
-    if (isApiError(error, 'cancelled')) return;
-    this.onError(error);
+  private onFailure(info: FailureInfo): void {
+    this.onError(info.error);
     const now = this.clock.now();
-    if (isApiError(error, 'unauthorized')) {
-      this.needsAuth = true;
+    if (info.halted) {
       this.store.setStatus({ kind: 'unauthorized' });
-      // Another window may have a working token... it shares ours, but let it find out itself.
-      this.dropShared();
+      // Another window shares the token: it finds out itself. This one stops polling.
+      this.sharing?.release();
       this.needAuthEmitter.fire();
       return;
     }
-    this.failures++;
-    const backoff = this.backoffMs();
-    if (isApiError(error, 'rateLimited')) {
-      const retryAfterMs = error.details.retryAfterMs ?? 0;
-      this.rateLimitedUntil = now + retryAfterMs;
-      this.notBefore = now + Math.max(retryAfterMs, backoff);
-      this.store.setStatus({ kind: 'rateLimited', retryAt: this.notBefore });
-      return;
-    }
-    this.notBefore = now + backoff;
-    if (isApiError(error, 'network') || isApiError(error, 'timeout') || isApiError(error, 'server')) {
-      this.offlineSince ??= now;
-      const status: ViewStatus = { kind: 'offline', since: this.offlineSince };
-      if (this.store.lastSuccessAt !== undefined) status.lastSuccessAt = this.store.lastSuccessAt;
-      this.store.setStatus(status);
-      return;
-    }
-    const message = error instanceof Error ? error.message : 'Could not load the Codegen runs.';
-    this.store.setStatus({ kind: 'error', message });
+    const status = statusForFailure(info, (this.troubleSince ??= now), this.store.lastSuccessAt);
+    this.store.setStatus(status);
+    // Every window says the same: the holder's trouble goes into the snapshot.
+    void this.sharing?.publishStatus(this.store);
   }
 
-  /** Exponential, with "equal jitter": between half and all of min(cap, interval × 2^failures). */
-  private backoffMs(): number {
-    const ceiling = Math.min(this.maxBackoffMs, this.intervalMs * 2 ** Math.min(this.failures, 20));
-    const jitter = Math.min(1, Math.max(0, this.random()));
-    return Math.round(ceiling / 2 + (jitter * ceiling) / 2);
-  }
-
-  private clearNeedsAuth(): void {
-    if (!this.needsAuth) return;
-    this.needsAuth = false;
-    this.failures = 0;
-    this.notBefore = 0;
-    if (this.store.status.kind === 'unauthorized') this.store.setStatus({ kind: 'idle' });
+  private track(controller: AbortController): AbortController {
+    this.inFlight.add(controller);
+    return controller;
   }
 
   /** Empties the state that belonged to the previous list and reloads. */
@@ -445,15 +340,12 @@ export class RunPoller implements Disposable {
     this.generation++;
     for (const controller of this.inFlight) controller.abort();
     this.inFlight.clear();
-    this.failures = 0;
-    this.notBefore = 0;
-    this.offlineSince = undefined;
+    this.troubleSince = undefined;
+    this.quietPolls = 0;
     this.lastFollowerCheckAt = -Infinity;
-    this.dropShared();
-    this.schedule();
+    this.sharing?.release();
+    this.scheduler.reset();
   }
-
-  // ---- Sharing between windows ---------------------------------------------------------------
 
   /** The list this window shows: other windows share results only for the same list. */
   private listKey(): string {
@@ -461,77 +353,18 @@ export class RunPoller implements Disposable {
     const who = filter.scope === 'mine' ? `u${this.userId ?? 'unknown'}` : 'org';
     return `runs-${this.orgId}-${who}-${filter.sourceType ?? 'all'}`;
   }
-
-  private sharedFor(key: string): SharedState | undefined {
-    const options = this.sharedOptions;
-    if (!options || this.disposed) return undefined;
-    if (this.shared?.key === key) return this.shared;
-    this.dropShared();
-    const lease = new PollingLease({
-      dir: options.dir,
-      name: key,
-      ownerId: this.ownerId,
-      clock: this.clock,
-      renewMs: options.renewMs,
-      ttlMs: options.ttlMs,
-      fs: options.fs,
-    });
-    lease.setFocused(this.windowFocused);
-    const snapshots = new RunsSnapshotFile({ dir: options.dir, name: key, fs: options.fs });
-    // Losing the lease (a focused window took over) turns this window into a reader at once.
-    const subscription = lease.onDidChangeHeld(() => this.schedule());
-    this.shared = { key, lease, snapshots, subscription };
-    return this.shared;
-  }
-
-  /** Gives up the lease: this window stops polling, so another one may start. */
-  private dropShared(): void {
-    const shared = this.shared;
-    if (!shared) return;
-    this.shared = undefined;
-    shared.subscription.dispose();
-    const released = shared.lease.release().finally(() => shared.lease.dispose());
-    this.releasing = Promise.all([this.releasing, released]).then(() => undefined);
-  }
-
-  private async readSnapshot(shared: SharedState, generation: number): Promise<void> {
-    const snapshot = await shared.snapshots.readIfChanged();
-    if (!snapshot || snapshot.key !== shared.key || generation !== this.generation || this.disposed) return;
-    if (snapshot.writerId === shared.lease.ownerId) return;
-    if (snapshot.fetchedAt !== undefined && snapshot.fetchedAt > (this.store.lastSuccessAt ?? -Infinity)) {
-      const options = { mode: 'replace' as const, hasMore: snapshot.hasMore, fetchedAt: snapshot.fetchedAt, requestedAt: snapshot.requestedAt ?? snapshot.fetchedAt };
-      this.store.applyPage(snapshot.runs, options);
-    }
-    // The writer's trouble (rate limited, offline) is everyone's; an old snapshot says nothing about now.
-    const fresh = this.clock.now() - snapshot.writtenAt <= shared.lease.ttlMs;
-    const status = snapshot.status;
-    if (fresh && (status.kind === 'rateLimited' || status.kind === 'offline' || status.kind === 'idle')) this.store.setStatus(status);
-  }
-
-  private async publish(shared: SharedState, requestedAt: number | undefined): Promise<void> {
-    const snapshot: RunsSnapshot = {
-      version: 1,
-      key: shared.key,
-      writerId: shared.lease.ownerId,
-      writtenAt: this.clock.now(),
-      runs: [...this.store.runs].slice(0, MAX_PAGE_SIZE),
-      hasMore: this.store.hasMore,
-      status: this.store.status,
-    };
-    if (this.store.lastSuccessAt !== undefined) {
-      snapshot.fetchedAt = this.store.lastSuccessAt;
-      snapshot.requestedAt = requestedAt ?? this.store.lastSuccessAt;
-    }
-    await shared.snapshots.publish(snapshot);
-  }
 }
 
-interface SharedState {
-  /** The list the lease and the snapshot are for. */
-  key: string;
-  lease: PollingLease;
-  snapshots: RunsSnapshotFile;
-  subscription: Disposable;
+/** What the view says after a failed poll: 5xx is a failing service, only a missing answer is offline. */
+export function statusForFailure(info: Pick<FailureInfo, 'error' | 'rateLimited' | 'retryAt'>, since: number, lastSuccessAt: number | undefined): ViewStatus {
+  const { error } = info;
+  if (info.rateLimited) return { kind: 'rateLimited', retryAt: info.retryAt };
+  if (isApiError(error, 'network') || isApiError(error, 'timeout') || isApiError(error, 'server')) {
+    const status: ViewStatus = error.kind === 'server' ? { kind: 'failing', since } : { kind: 'offline', since };
+    if (lastSuccessAt !== undefined) status.lastSuccessAt = lastSuccessAt;
+    return status;
+  }
+  return { kind: 'error', message: error instanceof Error ? error.message : 'Could not load the Codegen runs.' };
 }
 
 function toIntervalMs(seconds: number | undefined): number {

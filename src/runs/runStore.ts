@@ -1,30 +1,28 @@
-// The runs the Runs view shows: the loaded list (newest first), its filter, paging and view status.
-// Pages from the poller (or from another window's snapshot) are diffed against what is held, so the
-// view learns exactly what changed and notifications fire only for real status transitions.
+// The runs the Runs view shows: the loaded list (newest first), its filter, paging and view status, the
+// runs created here and the finished runs not reviewed yet. Pages from the poller (or from another
+// window's snapshot) are diffed against what is held, so the view learns exactly what changed and
+// notifications fire only for real status transitions. What the views make of runs is in runModel.ts,
+// how they are saved in persistence.ts.
 
-import * as v from 'valibot';
-import { statusCategory, type StatusCategory } from '../api/status';
 import type { AgentRun } from '../api/types';
 import { type Clock, systemClock } from '../util/clock';
-import { type Disposable, Emitter, type Event } from '../util/events';
+import { type Disposable, Emitter, type Event, type ListenerErrorSink } from '../util/events';
+import { MAX_CREATED_HERE, parsePersistedRuns, slimRun, type PersistedRuns, type RunStorage } from './persistence';
+import { RecentIds, RunFollowing } from './runTracking';
+import {
+  DEFAULT_FILTER,
+  filterKey,
+  jsonEqual,
+  normalizeFilter,
+  runCategory,
+  type RunCounts,
+  type RunFilter,
+  type RunTransition,
+  type ViewStatus,
+} from './runModel';
 
-export type RunScope = 'mine' | 'organization';
-
-export interface RunFilter {
-  scope: RunScope;
-  /** Only runs of this source type (e.g. "LOCAL", "API"); undefined = every source. */
-  sourceType?: string;
-}
-
-/** What the view should say about the data it shows. */
-export type ViewStatus =
-  | { kind: 'idle' }
-  | { kind: 'loading' }
-  | { kind: 'rateLimited'; retryAt: number }
-  | { kind: 'offline'; since: number; lastSuccessAt?: number }
-  | { kind: 'error'; message: string }
-  /** The token was refused: polling stopped until a new token is set. */
-  | { kind: 'unauthorized' };
+export type { RunTransition } from './runModel';
+export type { RunStorage } from './persistence';
 
 export interface RunStoreChange {
   added: number[];
@@ -36,14 +34,6 @@ export interface RunStoreChange {
   filterChanged: boolean;
 }
 
-export interface RunTransition {
-  run: AgentRun;
-  /** Undefined only for a run created here that was first seen already past 'inProgress'. */
-  from?: StatusCategory;
-  to: StatusCategory;
-  createdHere: boolean;
-}
-
 export interface ApplyPageOptions {
   /** replace: the page is the newest part of the list (a poll); append: the page follows what is loaded (load more). */
   mode: 'replace' | 'append';
@@ -51,17 +41,8 @@ export interface ApplyPageOptions {
   hasMore?: boolean;
   /** When the data was fetched; becomes lastSuccessAt. */
   fetchedAt?: number;
-  /**
-   * When the request was sent. Runs upserted locally after that moment (a create or resume answered
-   * while the poll was in flight) are newer than the page: they are kept as they are.
-   */
+  /** When the request was sent: runs upserted locally after it are newer than the page and kept as they are. */
   requestedAt?: number;
-}
-
-/** Persistence of the last-known runs (e.g. a Memento). What load() returns is validated. */
-export interface RunStorage {
-  load(): Promise<unknown>;
-  save(value: unknown): Promise<void>;
 }
 
 export interface RunStoreOptions {
@@ -72,49 +53,30 @@ export interface RunStoreOptions {
   maxPersistedRuns?: number;
   /** Called when saving fails (default: ignored; the data is only a cache). */
   onSaveError?: (error: unknown) => void;
+  /** Told about a listener of the store's events that threw (the Codegen log). */
+  onListenerError?: ListenerErrorSink;
 }
 
-export type NotificationMode = 'mine' | 'all' | 'off';
-
-export interface RunGroups {
-  /** Paused runs waiting for the user. */
-  needsYou: AgentRun[];
-  running: AgentRun[];
-  /** Everything else (succeeded, failed, cancelled, unknown). */
-  finished: AgentRun[];
-}
-
-export interface RunCounts {
-  running: number;
-  needsYou: number;
-}
-
-const DEFAULT_FILTER: RunFilter = { scope: 'mine' };
-const MAX_CREATED_HERE = 200;
 /** Local upserts stay authoritative over pages requested before them for this long at most. */
 const LOCAL_TOUCH_TTL_MS = 5 * 60_000;
 /** A save caused only by a newer lastSuccessAt waits at least this long after the previous save. */
 const TIMESTAMP_SAVE_INTERVAL_MS = 60_000;
-const TITLE_MAX = 80;
-
-export function runCategory(run: Pick<AgentRun, 'status'>): StatusCategory {
-  return statusCategory(run.status);
-}
 
 export class RunStore implements Disposable {
   private readonly clock: Clock;
-  private readonly storage: RunStorage | undefined;
+  private storage: RunStorage | undefined;
   private readonly maxPersistedRuns: number;
   private readonly onSaveError: (error: unknown) => void;
-  private readonly changeEmitter = new Emitter<RunStoreChange>();
-  private readonly transitionEmitter = new Emitter<RunTransition>();
+  private readonly changeEmitter: Emitter<RunStoreChange>;
+  private readonly transitionEmitter: Emitter<RunTransition>;
+  private readonly following: RunFollowing;
 
   private byId = new Map<number, AgentRun>();
   private order: number[] = [];
-  /** Last category seen per run id: the reference for transitions. Restored runs have none (stale), except created-here ones. */
-  private readonly baseline = new Map<number, StatusCategory>();
   /** Ids of runs created (or resumed) from this editor, oldest first. */
-  private readonly createdHere = new Set<number>();
+  private readonly createdHere = new RecentIds(MAX_CREATED_HERE);
+  /** Finished runs with a pull request whose changes were not opened yet. */
+  private readonly unreviewed = new RecentIds(MAX_CREATED_HERE);
   /** When a run was last upserted locally. */
   private readonly localTouches = new Map<number, number>();
   private currentFilter: RunFilter;
@@ -130,16 +92,21 @@ export class RunStore implements Disposable {
   private disposed = false;
 
   /** Fires after every change of the list, the status or the filter. */
-  readonly onDidChange: Event<RunStoreChange> = this.changeEmitter.event;
+  readonly onDidChange: Event<RunStoreChange>;
   /** Fires once per real category change of a run the store already knew (never on a first load). */
-  readonly onDidTransition: Event<RunTransition> = this.transitionEmitter.event;
+  readonly onDidTransition: Event<RunTransition>;
 
   constructor(options: RunStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.storage = options.storage;
     this.maxPersistedRuns = Math.max(1, options.maxPersistedRuns ?? 200);
     this.onSaveError = options.onSaveError ?? (() => undefined);
+    this.changeEmitter = new Emitter(options.onListenerError);
+    this.transitionEmitter = new Emitter(options.onListenerError);
+    this.onDidChange = this.changeEmitter.event;
+    this.onDidTransition = this.transitionEmitter.event;
     this.currentFilter = normalizeFilter(options.filter ?? DEFAULT_FILTER);
+    this.following = new RunFollowing(this.clock, this.createdHere, this.unreviewed);
   }
 
   /** Loaded runs, newest first. */
@@ -179,11 +146,28 @@ export class RunStore implements Disposable {
   }
 
   get createdHereIds(): ReadonlySet<number> {
-    return this.createdHere;
+    return this.createdHere.set;
   }
 
   isCreatedHere(id: number): boolean {
     return this.createdHere.has(id);
+  }
+
+  /** A finished run with a pull request whose changes the user has not opened yet. */
+  isUnreviewed(id: number): boolean {
+    return this.unreviewed.has(id);
+  }
+
+  /** Unreviewed runs among the loaded ones (the view badge counts them). */
+  unreviewedCount(): number {
+    return this.order.filter((id) => this.unreviewed.has(id)).length;
+  }
+
+  /** The user opened the run's details or its changes: the marker goes. */
+  markReviewed(id: number): void {
+    if (!this.unreviewed.delete(id)) return;
+    this.changeEmitter.fire({ ...emptyChange(), updated: [id] });
+    this.scheduleSave(true);
   }
 
   counts(): RunCounts {
@@ -197,15 +181,21 @@ export class RunStore implements Disposable {
     return { running, needsYou };
   }
 
-  hasRunInProgress(): boolean {
-    for (const run of this.byId.values()) if (runCategory(run) === 'inProgress') return true;
+  /** A run is in progress, or has an unknown status young enough to be followed until it ends. */
+  hasRunToFollow(): boolean {
+    for (const run of this.byId.values()) if (this.following.isFollowed(run)) return true;
     return false;
+  }
+
+  /** True when none of `ids` is held: a page of them would leave a hole between it and the held runs. */
+  isDisjointFrom(ids: readonly number[]): boolean {
+    return this.order.length > 0 && !ids.some((id) => this.byId.has(id));
   }
 
   /** Applies a page from the service (or from another window's snapshot) and reports what changed. */
   applyPage(incoming: readonly AgentRun[], options: ApplyPageOptions): RunStoreChange {
     const now = this.clock.now();
-    this.pruneLocalTouches(now);
+    for (const [id, at] of this.localTouches) if (now - at > LOCAL_TOUCH_TTL_MS) this.localTouches.delete(id);
     const page = dedupe(incoming);
     const pageIds = new Set(page.map((run) => run.id));
     const previousOrder = this.order;
@@ -213,18 +203,18 @@ export class RunStore implements Disposable {
     let hasMore: boolean;
 
     if (options.mode === 'replace') {
-      nextOrder = page.map((run) => run.id);
       // Runs created here while the request was in flight are newer than the page: keep them on top.
       const newerLocal = previousOrder.filter((id) => !pageIds.has(id) && this.touchedAfter(id, options.requestedAt));
-      nextOrder = [...newerLocal, ...nextOrder];
-      // A full page covers only the newest runs: runs loaded further down ("load more") stay.
+      nextOrder = [...newerLocal, ...page.map((run) => run.id)];
+      // A full page covers only the newest runs: runs loaded further down ("load more") stay, but only
+      // when the page reaches them; a page that does not overlap them would leave a hole, so they go.
       let keptTail = false;
       if (options.hasMore) {
         let lastOverlap = -1;
         previousOrder.forEach((id, index) => {
           if (pageIds.has(id)) lastOverlap = index;
         });
-        const tail = previousOrder.slice(lastOverlap + 1).filter((id) => !pageIds.has(id) && !newerLocal.includes(id));
+        const tail = lastOverlap < 0 ? [] : previousOrder.slice(lastOverlap + 1).filter((id) => !pageIds.has(id) && !newerLocal.includes(id));
         keptTail = tail.length > 0;
         nextOrder.push(...tail);
       }
@@ -247,7 +237,7 @@ export class RunStore implements Disposable {
       nextById.set(run.id, run);
       if (!previous) change.added.push(run.id);
       else if (!jsonEqual(previous, run)) change.updated.push(run.id);
-      const transition = this.noteCategory(run);
+      const transition = this.following.note(run);
       if (transition) transitions.push(transition);
     }
     for (const id of previousOrder) if (!nextById.has(id)) change.removed.push(id);
@@ -258,21 +248,18 @@ export class RunStore implements Disposable {
     this.more = hasMore;
     this.loadedSinceFilter = true;
     if (options.fetchedAt !== undefined) this.successAt = Math.max(this.successAt ?? -Infinity, options.fetchedAt);
-    this.pruneBaseline();
+    this.following.prune((id) => this.byId.has(id));
 
-    if (hasChanges(change)) this.changeEmitter.fire(change);
-    for (const transition of transitions) this.transitionEmitter.fire(transition);
-    this.scheduleSave(hasChanges(change));
+    this.finish(change, transitions);
     return change;
   }
 
   /**
    * Adds or updates one run known from a direct answer (create, resume, get). createdHere marks it as
-   * started from this editor: it is known from now on, so its next transition notifies even before
-   * the first poll.
+   * started from this editor: its next transition notifies even before the first poll.
    */
   upsert(run: AgentRun, options: { createdHere?: boolean } = {}): void {
-    if (options.createdHere) this.rememberCreatedHere(run.id);
+    if (options.createdHere) this.createdHere.add(run.id);
     const previous = this.byId.get(run.id);
     const change = emptyChange();
     if (!previous) {
@@ -284,20 +271,13 @@ export class RunStore implements Disposable {
     }
     this.byId.set(run.id, run);
     this.localTouches.set(run.id, this.clock.now());
-    let transition = this.noteCategory(run);
-    const to = runCategory(run);
-    if (!transition && !previous && options.createdHere && to !== 'inProgress' && to !== 'unknown') {
-      transition = { run, to, createdHere: true };
-    }
-    if (hasChanges(change)) this.changeEmitter.fire(change);
-    if (transition) this.transitionEmitter.fire(transition);
-    this.scheduleSave(hasChanges(change) || Boolean(options.createdHere));
+    const transition = this.following.note(run, { firstSeenCreatedHere: !previous && Boolean(options.createdHere) });
+    this.finish(change, transition ? [transition] : [], Boolean(options.createdHere));
   }
 
-  /** Remembers that a run was started from this editor, e.g. before its first answer arrives. */
-  markCreatedHere(id: number): void {
-    this.rememberCreatedHere(id);
-    this.scheduleSave(true);
+  /** Another account's storage (or none): the store saves there from now on; call restore() to read it. */
+  useStorage(storage: RunStorage | undefined): void {
+    this.storage = storage;
   }
 
   /** Switches the filter; the list empties until the next page arrives. Returns false when unchanged. */
@@ -306,29 +286,20 @@ export class RunStore implements Disposable {
     if (filterKey(next) === filterKey(this.currentFilter)) return false;
     const removed = [...this.order];
     this.currentFilter = next;
-    this.byId = new Map();
-    this.order = [];
-    this.more = false;
-    this.loadedSinceFilter = false;
-    this.successAt = undefined;
-    // The baseline stays: a run seen under both filters still reports its transition.
+    this.emptyList();
+    // What the store knows of each run's category stays: a run seen under both filters still reports its transition.
     this.changeEmitter.fire({ ...emptyChange(), removed, reordered: removed.length > 0, filterChanged: true });
     this.scheduleSave(true);
     return true;
   }
 
-  /** Empties the list (another account): what was shown belongs to someone else. Created-here ids stay. */
+  /** Empties the list (another account): what was shown belongs to someone else. Nothing is saved. */
   clear(): void {
     const removed = [...this.order];
-    this.byId = new Map();
-    this.order = [];
-    this.more = false;
-    this.loadedSinceFilter = false;
-    this.successAt = undefined;
-    this.baseline.clear();
+    this.emptyList();
+    this.following.clear();
     this.localTouches.clear();
     if (removed.length > 0) this.changeEmitter.fire({ ...emptyChange(), removed, reordered: true });
-    this.scheduleSave(true);
   }
 
   setStatus(status: ViewStatus): void {
@@ -338,10 +309,10 @@ export class RunStore implements Disposable {
   }
 
   /**
-   * Loads the last-known runs from storage (validated; anything unreadable is ignored). Runs of another
-   * organization or saved under another filter are not shown. Returns true when runs were restored.
+   * Loads the account's last-known runs from storage (validated; anything unreadable is ignored), with the
+   * filter they were saved under. Returns true when runs were restored.
    */
-  async restore(expected: { organizationId?: number } = {}): Promise<boolean> {
+  async restore(): Promise<boolean> {
     if (!this.storage) return false;
     let raw: unknown;
     try {
@@ -351,33 +322,32 @@ export class RunStore implements Disposable {
     }
     const persisted = parsePersistedRuns(raw);
     if (!persisted || this.disposed) return false;
-    for (const id of persisted.createdHere) this.rememberCreatedHere(id);
+    for (const id of persisted.createdHere) this.createdHere.add(id);
+    for (const id of persisted.unreviewed ?? []) this.unreviewed.add(id);
     if (this.loadedSinceFilter || this.order.length > 0) return false; // fresher data already arrived
-    if (filterKey(persisted.filter) !== filterKey(this.currentFilter)) return false;
-    const runs = dedupe(
-      persisted.runs.filter((run) => expected.organizationId === undefined || run.organizationId === expected.organizationId),
-    );
-    if (runs.length === 0) return false;
+    const filterChanged = filterKey(persisted.filter) !== filterKey(this.currentFilter);
+    this.currentFilter = persisted.filter;
+    const runs = dedupe(persisted.runs);
     this.byId = new Map(runs.map((run) => [run.id, run]));
     this.order = runs.map((run) => run.id);
-    // Restored categories are stale, so they are no baseline, except for runs created here: one that
-    // finished while the window was closed still deserves its notification.
-    for (const run of runs) if (this.createdHere.has(run.id) && !this.baseline.has(run.id)) this.baseline.set(run.id, runCategory(run));
+    this.following.restore(runs);
     this.more = persisted.hasMore;
     this.successAt = persisted.lastSuccessAt;
     this.savedSuccessAt = persisted.lastSuccessAt;
-    this.changeEmitter.fire({ ...emptyChange(), added: [...this.order], reordered: true });
-    return true;
+    this.changeEmitter.fire({ ...emptyChange(), added: [...this.order], reordered: true, filterChanged });
+    return runs.length > 0;
   }
 
-  /** The value saved to storage: the newest runs, the filter and the created-here ids. */
+  /** The value saved to storage: slim records of the newest runs, the filter and the ids worth remembering. */
   toPersisted(): PersistedRuns {
     const persisted: PersistedRuns = {
-      version: 1,
+      version: 2,
       filter: this.filter,
-      runs: this.runs.slice(0, this.maxPersistedRuns),
+      runs: this.runs.slice(0, this.maxPersistedRuns).map(slimRun),
       hasMore: this.more || this.order.length > this.maxPersistedRuns,
-      createdHere: [...this.createdHere],
+      createdHere: this.createdHere.toArray(),
+      unreviewed: this.unreviewed.toArray(),
+      savedAt: Date.now(),
     };
     if (this.successAt !== undefined) persisted.lastSuccessAt = this.successAt;
     return persisted;
@@ -385,7 +355,6 @@ export class RunStore implements Disposable {
 
   /** Resolves when every requested save has been written. */
   async flush(): Promise<void> {
-    // A save may queue another; wait until none is pending.
     for (;;) {
       const current = this.saving;
       await current;
@@ -399,12 +368,19 @@ export class RunStore implements Disposable {
     this.transitionEmitter.dispose();
   }
 
-  private noteCategory(run: AgentRun): RunTransition | undefined {
-    const to = runCategory(run);
-    const from = this.baseline.get(run.id);
-    this.baseline.set(run.id, to);
-    if (from === undefined || from === to) return undefined;
-    return { run, from, to, createdHere: this.createdHere.has(run.id) };
+  private emptyList(): void {
+    this.byId = new Map();
+    this.order = [];
+    this.more = false;
+    this.loadedSinceFilter = false;
+    this.successAt = undefined;
+  }
+
+  private finish(change: RunStoreChange, transitions: readonly RunTransition[], forceSave = false): void {
+    const changed = change.added.length > 0 || change.updated.length > 0 || change.removed.length > 0 || change.reordered;
+    if (changed) this.changeEmitter.fire(change);
+    for (const transition of transitions) this.transitionEmitter.fire(transition);
+    this.scheduleSave(changed || forceSave || transitions.length > 0);
   }
 
   private touchedAfter(id: number, requestedAt: number | undefined): boolean {
@@ -413,32 +389,10 @@ export class RunStore implements Disposable {
     return touchedAt !== undefined && touchedAt > requestedAt;
   }
 
-  private pruneLocalTouches(now: number): void {
-    for (const [id, at] of this.localTouches) if (now - at > LOCAL_TOUCH_TTL_MS) this.localTouches.delete(id);
-  }
-
-  /** Keeps the baseline to runs still held, plus runs created here (they may come back into view). */
-  private pruneBaseline(): void {
-    for (const id of this.baseline.keys()) {
-      if (!this.byId.has(id) && !this.createdHere.has(id)) this.baseline.delete(id);
-    }
-  }
-
-  private rememberCreatedHere(id: number): void {
-    this.createdHere.delete(id);
-    this.createdHere.add(id);
-    while (this.createdHere.size > MAX_CREATED_HERE) {
-      const oldest = this.createdHere.values().next().value;
-      if (oldest === undefined) break;
-      this.createdHere.delete(oldest);
-    }
-  }
-
   private scheduleSave(contentChanged: boolean): void {
     if (!this.storage || this.disposed) return;
-    const now = this.clock.now();
     const timestampMoved = this.successAt !== this.savedSuccessAt;
-    if (!contentChanged && !(timestampMoved && now - this.savedAt >= TIMESTAMP_SAVE_INTERVAL_MS)) return;
+    if (!contentChanged && !(timestampMoved && this.clock.now() - this.savedAt >= TIMESTAMP_SAVE_INTERVAL_MS)) return;
     if (this.saveQueued) return;
     this.saveQueued = true;
     const storage = this.storage;
@@ -457,166 +411,8 @@ export class RunStore implements Disposable {
   }
 }
 
-// ---- Helpers for the view, the status bar and notifications --------------------------------------
-
-/**
- * Whether a transition deserves a notification under the `codegen.notifications` setting: a run that
- * finished (any category but in progress) or now waits for the user. The store fires each transition
- * once, so this notifies once per transition.
- */
-export function shouldNotify(transition: RunTransition, mode: NotificationMode, createdHereIds: ReadonlySet<number>): boolean {
-  if (mode === 'off') return false;
-  if (transition.to === 'inProgress' || transition.from === transition.to) return false;
-  if (mode === 'mine') return createdHereIds.has(transition.run.id);
-  return true;
-}
-
-/** Splits runs into the view's groups, keeping their order. */
-export function groupRuns(runs: readonly AgentRun[]): RunGroups {
-  const groups: RunGroups = { needsYou: [], running: [], finished: [] };
-  for (const run of runs) {
-    const category = runCategory(run);
-    if (category === 'needsUser') groups.needsYou.push(run);
-    else if (category === 'inProgress') groups.running.push(run);
-    else groups.finished.push(run);
-  }
-  return groups;
-}
-
-/** Counts for the status bar. */
-export function countRuns(runs: readonly AgentRun[]): RunCounts {
-  const groups = groupRuns(runs);
-  return { running: groups.running.length, needsYou: groups.needsYou.length };
-}
-
-/** A one-line title: metadata.title, else the first line of the summary, else "Run #id"; at most 80 characters. */
-export function runTitle(run: AgentRun): string {
-  const fromMetadata = run.metadata?.['title'];
-  const candidates = [typeof fromMetadata === 'string' ? fromMetadata : undefined, plainText(firstLine(run.summary))];
-  for (const candidate of candidates) {
-    const text = candidate?.replace(/\s+/g, ' ').trim();
-    if (text) return text.length > TITLE_MAX ? `${text.slice(0, TITLE_MAX - 1).trimEnd()}…` : text;
-  }
-  return `Run #${run.id}`;
-}
-
-/** A summary line without its markdown syntax: a title is shown as plain text. */
-function plainText(line: string | undefined): string | undefined {
-  return line
-    ?.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+)/, '')
-    .replace(/(\*\*|__|\*|`)/g, '');
-}
-
-function firstLine(text: string | undefined): string | undefined {
-  return text?.split(/\r?\n/).find((line) => line.trim() !== '');
-}
-
-export function filterKey(filter: RunFilter): string {
-  return `${filter.scope}|${filter.sourceType ?? ''}`;
-}
-
-function normalizeFilter(filter: RunFilter): RunFilter {
-  const sourceType = filter.sourceType?.trim();
-  return sourceType ? { scope: filter.scope, sourceType } : { scope: filter.scope };
-}
-
-// ---- Persistence format ------------------------------------------------------------------------
-
-export interface PersistedRuns {
-  version: 1;
-  filter: RunFilter;
-  runs: AgentRun[];
-  hasMore: boolean;
-  createdHere: number[];
-  lastSuccessAt?: number;
-}
-
-const idSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-const webUrlSchema = v.pipe(
-  v.string(),
-  v.check((text) => /^https?:\/\//i.test(text) && URL.canParse(text)),
-);
-
-const pullRequestSchema = v.object({
-  id: v.optional(idSchema),
-  title: v.optional(v.string()),
-  url: v.optional(webUrlSchema),
-  createdAt: v.optional(v.string()),
-  headBranchName: v.optional(v.string()),
-  state: v.optional(v.string()),
-  merged: v.optional(v.boolean()),
-});
-
-/** An AgentRun as the extension itself serialised it (camelCase). Unknown keys are dropped. */
-export const storedRunSchema = v.object({
-  id: idSchema,
-  organizationId: idSchema,
-  status: v.optional(v.string()),
-  createdAt: v.optional(v.string()),
-  webUrl: v.optional(webUrlSchema),
-  result: v.optional(v.string()),
-  summary: v.optional(v.string()),
-  sourceType: v.optional(v.string()),
-  pullRequests: v.array(pullRequestSchema),
-  metadata: v.optional(
-    v.pipe(
-      v.record(v.string(), v.unknown()),
-      v.check((value) => !Array.isArray(value)),
-    ),
-  ),
-});
-
-const filterSchema = v.object({
-  scope: v.picklist(['mine', 'organization']),
-  sourceType: v.optional(v.string()),
-});
-
-const persistedSchema = v.object({
-  version: v.literal(1),
-  filter: filterSchema,
-  runs: v.pipe(v.array(storedRunSchema), v.maxLength(1_000)),
-  hasMore: v.boolean(),
-  createdHere: v.pipe(v.array(idSchema), v.maxLength(10_000)),
-  lastSuccessAt: v.optional(v.pipe(v.number(), v.finite())),
-});
-
-/** Validates stored runs; anything that does not match exactly gives undefined (start empty). */
-export function parsePersistedRuns(value: unknown): PersistedRuns | undefined {
-  const parsed = v.safeParse(persistedSchema, value);
-  if (!parsed.success) return undefined;
-  const output = parsed.output;
-  const persisted: PersistedRuns = {
-    version: 1,
-    filter: normalizeFilter(output.filter),
-    runs: output.runs.map(stripUndefined),
-    hasMore: output.hasMore,
-    createdHere: output.createdHere.slice(-MAX_CREATED_HERE),
-  };
-  if (output.lastSuccessAt !== undefined) persisted.lastSuccessAt = output.lastSuccessAt;
-  return persisted;
-}
-
-/** Validates a list of stored runs; undefined when any entry is not a run. */
-export function parseStoredRuns(value: unknown): AgentRun[] | undefined {
-  const parsed = v.safeParse(v.array(storedRunSchema), value);
-  return parsed.success ? parsed.output.map(stripUndefined) : undefined;
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  const copy = { ...value };
-  for (const key of Object.keys(copy) as (keyof T)[]) if (copy[key] === undefined) delete copy[key];
-  return copy;
-}
-
-// ---- Small utilities -----------------------------------------------------------------------------
-
 function emptyChange(): RunStoreChange {
   return { added: [], updated: [], removed: [], reordered: false, statusChanged: false, filterChanged: false };
-}
-
-function hasChanges(change: RunStoreChange): boolean {
-  return change.added.length > 0 || change.updated.length > 0 || change.removed.length > 0 || change.reordered;
 }
 
 function dedupe(runs: readonly AgentRun[]): AgentRun[] {
@@ -626,20 +422,4 @@ function dedupe(runs: readonly AgentRun[]): AgentRun[] {
 
 function sameOrder(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((id, index) => id === b[index]);
-}
-
-/** Structural equality of JSON-like values (key order ignored, undefined properties ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, index) => jsonEqual(item, b[index]));
-  }
-  const recordA = a as Record<string, unknown>;
-  const recordB = b as Record<string, unknown>;
-  const keysA = Object.keys(recordA).filter((key) => recordA[key] !== undefined);
-  const keysB = Object.keys(recordB).filter((key) => recordB[key] !== undefined);
-  if (keysA.length !== keysB.length) return false;
-  return keysA.every((key) => Object.prototype.hasOwnProperty.call(recordB, key) && jsonEqual(recordA[key], recordB[key]));
 }

@@ -2,6 +2,7 @@
 // in-host tests swap in a scripted implementation (through the test hooks of the exported API) because
 // a test cannot type into an input box. Everything else in those tests is the real VS Code API.
 import * as vscode from 'vscode';
+import { safeExternalUrl } from '../util/urlPolicy';
 
 export type MessageSeverity = 'info' | 'warning' | 'error';
 
@@ -130,8 +131,11 @@ export class VsCodeInteraction implements Interaction {
     return picked?.value;
   }
 
+  /** Opens https links only (the URL policy), whoever asks: the last check before the browser. */
   async openExternal(url: string): Promise<boolean> {
-    return vscode.env.openExternal(vscode.Uri.parse(url, true));
+    const safe = safeExternalUrl(url);
+    if (safe === undefined) return false;
+    return vscode.env.openExternal(vscode.Uri.parse(safe, true));
   }
 
   pickPrompt(request: PromptPickRequest): Promise<PromptPickResult | undefined> {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { adviseOnError, type FixAction } from '../util/errorAdvice';
-import { isSafeExternalUrl } from '../util/url';
+import { isSafeExternalUrl } from '../util/urlPolicy';
 import type { Interaction } from './interaction';
 import type { Log } from '../util/log';
+import { Commands } from '../ids';
 
 /** Shows a failure with the action that fixes it, and runs that action when chosen. */
 export async function showError(interaction: Interaction, log: Log, error: unknown, what: string): Promise<void> {
@@ -15,10 +16,10 @@ export async function showError(interaction: Interaction, log: Log, error: unkno
   if (!action) return;
   switch (action.kind) {
     case 'setToken':
-      await vscode.commands.executeCommand('codegen.setToken');
+      await vscode.commands.executeCommand(Commands.setToken);
       return;
     case 'selectOrganization':
-      await vscode.commands.executeCommand('codegen.selectOrganization');
+      await vscode.commands.executeCommand(Commands.selectOrganization);
       return;
     case 'openUrl':
       if (isSafeExternalUrl(action.url)) await interaction.openExternal(action.url);

@@ -6,8 +6,14 @@ export interface Disposable {
 
 export type Event<T> = (listener: (event: T) => void) => Disposable;
 
+/** Where an error thrown by an event listener goes (the Codegen log in the extension). */
+export type ListenerErrorSink = (error: unknown) => void;
+
 export class Emitter<T> implements Disposable {
   private listeners = new Set<(event: T) => void>();
+
+  /** @param onListenerError told about a listener that threw; the other listeners still run. Default: console. */
+  constructor(private readonly onListenerError?: ListenerErrorSink) {}
 
   readonly event: Event<T> = (listener) => {
     this.listeners.add(listener);
@@ -20,7 +26,8 @@ export class Emitter<T> implements Disposable {
       try {
         listener(event);
       } catch (error) {
-        console.error('Codegen: event listener failed', error);
+        if (this.onListenerError) this.onListenerError(error);
+        else console.error('Codegen: event listener failed', error);
       }
     }
   }

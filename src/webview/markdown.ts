@@ -5,7 +5,7 @@
 
 import createDOMPurify, { type WindowLike } from 'dompurify';
 import MarkdownIt from 'markdown-it';
-import { isFragmentLink, isSafeHttpsUrl } from '../protocol/urls';
+import { isFragmentLink, isSafeExternalUrl } from '../util/urlPolicy';
 
 export interface MarkdownRenderer {
   /** Sanitized HTML for `markdown`: safe to assign to innerHTML. */
@@ -46,7 +46,7 @@ const ALLOWED_TAGS = [
 const ALLOWED_ATTR = ['href', 'title', 'start', 'class'];
 
 export function isAllowedMarkdownLink(url: string): boolean {
-  return isSafeHttpsUrl(url) || isFragmentLink(url);
+  return isSafeExternalUrl(url) || isFragmentLink(url);
 }
 
 export function createMarkdownRenderer(window: WindowLike): MarkdownRenderer {
@@ -60,7 +60,7 @@ export function createMarkdownRenderer(window: WindowLike): MarkdownRenderer {
     const alt = self.renderInlineAsText(token.children ?? [], _options, _env);
     const src = String(token.attrGet('src') ?? '');
     const label = md.utils.escapeHtml(alt || src || 'image');
-    return isSafeHttpsUrl(src) ? `<a href="${md.utils.escapeHtml(src)}">[image: ${label}]</a>` : `[image: ${label}]`;
+    return isSafeExternalUrl(src) ? `<a href="${md.utils.escapeHtml(src)}">[image: ${label}]</a>` : `[image: ${label}]`;
   };
 
   const purify = createDOMPurify(window);

@@ -4,8 +4,10 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { CodegenClient } from '../../src/api/client';
-import { runTitle } from '../../src/runs/runStore';
-import { LOG_POLL_INTERVAL_MS, RUN_DETAILS_VIEW_TYPE, RunDetailsPanels, runDetailsDepsFromApi, type RunDetailsDeps } from '../../src/views/runDetails/runDetailsPanel';
+import { runTitle } from '../../src/runs/runModel';
+import { RunActions } from '../../src/runs/runActions';
+import { RunStore } from '../../src/runs/runStore';
+import { LOG_POLL_INTERVAL_MS, RUN_DETAILS_VIEW_TYPE, RunDetailsPanels, runDetailsDeps, type RunDetailsDeps } from '../../src/views/runDetails/runDetailsPanel';
 import { CodegenSimulator, SIM } from '../simulator/simulator';
 import { waitFor } from './helpers';
 
@@ -40,9 +42,10 @@ describe('Run details panels (in-host, simulator)', function () {
     client = new CodegenClient({ baseUrl: sim.url, getToken: () => SIM.token });
     opened = [];
     logLines = [];
-    deps = runDetailsDepsFromApi({
-      api: client,
-      organizationId: () => SIM.orgId,
+    const store = new RunStore();
+    const actions = new RunActions({ api: client, store, fallbackOrganization: () => SIM.orgId, refreshSoon: () => undefined });
+    deps = runDetailsDeps({
+      actions,
       getRun: () => undefined,
       onDidChangeRuns: (listener) => storeChanged.event(listener),
       log: {

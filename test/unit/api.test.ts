@@ -319,10 +319,11 @@ describe('api client against the simulator', function () {
       assert.deepEqual(
         waits.map((wait) => [wait.reason, wait.waitMs]),
         [
-          ['backoff', 500],
-          ['backoff', 1000],
-          ['backoff', 2000],
-          ['backoff', 4000],
+          // random() = 0.5: 2 s, ×1.5 per attempt, +10 % jitter. Never at once.
+          ['backoff', 2200],
+          ['backoff', 3300],
+          ['backoff', 4950],
+          ['backoff', 7425],
         ],
       );
     });
@@ -484,20 +485,48 @@ describe('api client against the simulator', function () {
       assert.equal(sim.countRequests({ path: '/v1/users/me' }), 1);
     });
 
-    it('429 without Retry-After: exponential backoff with full jitter', async () => {
+    it('429 without Retry-After: waits at least 2 s, growing ×1.5', async () => {
       sim.injectFault({ kind: 'rateLimit', path: '/v1/users/me', retryAfterSeconds: null, times: 3 });
       await settle(client().getCurrentUser(), clock);
       assert.equal(sim.countRequests({ path: '/v1/users/me', status: 429 }), 3);
       assert.equal(sim.countRequests({ path: '/v1/users/me', status: 200 }), 1);
-      // random() = 0.5 of ceilings 1 s, 2 s, 4 s.
+      // random() = 0.5: 2 s, 3 s, 4.5 s, each +10 % jitter.
       assert.deepEqual(
         waits.map((wait) => [wait.reason, wait.waitMs]),
         [
-          ['backoff', 500],
-          ['backoff', 1_000],
-          ['backoff', 2_000],
+          ['backoff', 2_200],
+          ['backoff', 3_300],
+          ['backoff', 4_950],
         ],
       );
+    });
+
+    it('Retry-After: 0 never means at once: it waits like a missing one', async () => {
+      sim.injectFault({ kind: 'rateLimit', path: '/v1/users/me', retryAfterSeconds: 0, times: 2 });
+      await settle(client().getCurrentUser(), clock);
+      assert.deepEqual(
+        waits.map((wait) => [wait.reason, wait.waitMs]),
+        [
+          ['backoff', 2_200],
+          ['backoff', 3_300],
+        ],
+      );
+      const at = sim.requests.filter((request) => request.path === '/v1/users/me').map((request) => request.at);
+      assert.ok(at.slice(1).every((time, index) => time - at[index]! >= 2_000), at.join(', '));
+    });
+
+    it('a background call (retries: none) makes one attempt and reports only the Retry-After the service sent', async () => {
+      sim.injectFault({ kind: 'rateLimit', path: '/v1/users/me', retryAfterSeconds: null, times: 1 });
+      const without = await rejectsWith(settle(client().getCurrentUser({ retries: 'none' }), clock), 'rateLimited');
+      assert.equal(without.details.retryAfterMs, undefined);
+      sim.injectFault({ kind: 'rateLimit', path: '/v1/users/me', retryAfterSeconds: 7, times: 1 });
+      await clock.advance(60_000);
+      const given = await rejectsWith(settle(client().getCurrentUser({ retries: 'none' }), clock), 'rateLimited');
+      assert.equal(given.details.retryAfterMs, 7_000);
+      sim.injectFault({ kind: 'status', status: 503, path: '/v1/users/me', times: 1 });
+      await clock.advance(60_000);
+      await rejectsWith(settle(client().getCurrentUser({ retries: 'none' }), clock), 'server');
+      assert.equal(sim.countRequests({ path: '/v1/users/me' }), 3);
     });
 
     it('a create is retried after a 429 (nothing was created) and creates exactly one run', async () => {
@@ -662,7 +691,8 @@ describe('api client against the simulator', function () {
       assert.doesNotThrow(() => client({ baseUrl: 'http://localhost:8080/' }));
       assert.throws(() => client({ baseUrl: 'http://api.codegen.com' }), /https/);
       assert.throws(() => client({ baseUrl: 'https://user:pw@api.codegen.com' }), /user name or password/);
-      assert.throws(() => client({ baseUrl: 'not a url' }), /not a valid URL/);
+      assert.throws(() => client({ baseUrl: 'not-a-url' }), /not a valid URL/);
+      assert.throws(() => client({ baseUrl: ' https://api.codegen.com' }), /spaces or invisible characters/);
     });
 
     it('keeps a base path of a self-hosted service', async () => {

@@ -91,17 +91,20 @@ describe('api rate governor', () => {
     assert.deepEqual(waits[0], { rateClass: 'standard', waitMs: 5_000, reason: 'retryAfter' });
   });
 
-  it('without Retry-After backs off exponentially with full jitter, capped at 60 s', () => {
-    const fixed = new RateGovernor({ clock, random: () => 0.999 });
+  it('without Retry-After waits 2 s, ×1.5 per attempt, up to 20 % jitter on top, capped at 60 s; never less than 2 s', () => {
+    const high = new RateGovernor({ clock, random: () => 0.999 });
     assert.deepEqual(
-      [0, 1, 2, 3, 4, 5, 6, 7, 20].map((attempt) => fixed.backoffDelay(attempt)),
-      [999, 1998, 3996, 7992, 15984, 31968, 59940, 59940, 59940],
+      [0, 1, 2, 3, 4, 5, 6, 7, 20].map((attempt) => high.backoffDelay(attempt)),
+      [2400, 3599, 5399, 8099, 12148, 18222, 27333, 40999, 60000],
     );
     const zero = new RateGovernor({ clock, random: () => 0 });
-    assert.equal(zero.backoffDelay(3), 0);
+    assert.deepEqual([0, 1, 3].map((attempt) => zero.backoffDelay(attempt)), [2000, 3000, 6750]);
     const { delayMs, reason } = governor.reportRateLimited('logs', undefined, 2);
-    assert.equal(delayMs, 2_000);
+    assert.equal(delayMs, 4_950);
     assert.equal(reason, 'backoff');
+    // Retry-After: 0 says nothing: it is waited like a missing one, never "at once".
+    const zeroRetryAfter = governor.reportRateLimited('standard', 0, 0);
+    assert.deepEqual(zeroRetryAfter, { delayMs: 2_200, reason: 'backoff' });
   });
 
   it('fails fast with rateLimited when the class is paused for longer than a minute', async () => {

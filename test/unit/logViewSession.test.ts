@@ -7,8 +7,8 @@ import type { CodegenClient } from '../../src/api/client';
 import type { ExportFormat, ToWebview } from '../../src/protocol/messages';
 import { FakeClock } from '../../src/util/clock';
 import { Emitter } from '../../src/util/events';
-import { RunLogFeed } from '../../src/views/runDetails/logFeed';
-import { LOG_POLL_INTERVAL_MS, RunSession, type RunSessionDeps, type SessionUi } from '../../src/views/runDetails/runSession';
+import { RunLogFeed } from '../../src/runDetails/logFeed';
+import { LOG_POLL_INTERVAL_MS, RunSession, type RunSessionDeps, type SessionUi } from '../../src/runDetails/runSession';
 import { CodegenSimulator, SIM } from '../simulator/simulator';
 import { IoTracker, runFor, settle, simulatorClient } from './runsHarness';
 
@@ -185,6 +185,7 @@ describe('run details: session (simulator, fake clock)', function () {
       removeFromPr: (id) => client.removeFromPr(SIM.orgId, id),
       log: { info: (m) => logLines.push(`info ${m}`), warn: (m) => logLines.push(`warn ${m}`), error: (m) => logLines.push(`error ${m}`) },
       clock,
+      random: () => 1,
       ...overrides,
     };
     session = new RunSession(runId, deps, { post: (m) => posted.push(m), isVisible: () => visible, setTitle: (t) => (title = t) }, ui);

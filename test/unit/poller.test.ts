@@ -57,30 +57,55 @@ describe('RunPoller (simulator, fake clock)', function () {
     assert.equal(poller!.nextPollAt, undefined);
   });
 
-  it('polls once at once and then once per interval while the view is visible and focused', async () => {
+  it('with nothing in progress and the view seen, polls 10 s after activity, then slows down to 2 min while nothing changes', async () => {
     start({ viewVisible: true });
     await run(0);
     assert.equal(listCalls(), 1);
     const first = sim.requests.find((request) => request.path === RUNS_PATH)!;
     assert.deepEqual(first.query, { skip: '0', limit: '25', user_id: String(SIM.userId) });
-    await run(59_999);
-    assert.equal(listCalls(), 6);
-    await run(1);
-    assert.equal(listCalls(), 7);
+    // 0, 10, 30, 70, 150, 270, 390, 510 s: 8 polls in 10 minutes, then one every 2 minutes.
+    await run(599_999);
+    assert.equal(listCalls(), 8);
+    assert.equal(poller!.effectiveIntervalMs, 120_000);
+    // A change makes it fast again.
+    sim.addRun({ status: 'COMPLETE' });
+    await run(30_001);
+    assert.equal(listCalls(), 9); // 630 s: sees the new run
+    await run(10_000);
+    assert.equal(listCalls(), 10); // 640 s: 10 s later
   });
 
-  it('polls three times slower when the window is unfocused, never slower than 60 s', async () => {
-    start({ viewVisible: true, windowFocused: false });
-    await run(89_999);
-    assert.equal(listCalls(), 3); // 0, 30, 60 s
-    poller!.setIntervalSeconds(30);
-    assert.equal(poller!.effectiveIntervalMs, 60_000);
-    await run(1 + 120_000);
-    assert.equal(listCalls(), 5); // 120 and 180 s: 60 s after the poll at 60 s
+  it('gets fast again on focus, on showing the view and on a manual refresh', async () => {
+    start({ viewVisible: true });
+    await run(600_000);
+    assert.equal(poller!.effectiveIntervalMs, 120_000);
+    poller!.setWindowFocused(false);
+    poller!.setWindowFocused(true);
+    assert.equal(poller!.effectiveIntervalMs, 10_000);
+    await run(600_000);
+    poller!.setViewVisible(false);
+    poller!.setViewVisible(true);
+    assert.equal(poller!.effectiveIntervalMs, 10_000);
+    await run(600_000);
+    const before = listCalls();
+    await poller!.refreshNow();
+    assert.equal(listCalls(), before + 1);
+    await run(10_000);
+    assert.equal(listCalls(), before + 2);
+  });
 
+  it('polls a run in progress every 10 s while the view is seen, every 30 s unfocused', async () => {
+    sim.addRun({ prompt: 'Long task', runDurationMs: 30 * 60_000 });
+    start({ viewVisible: true, windowFocused: false });
+    await run(59_999);
+    assert.equal(listCalls(), 2); // 0, 30 s
+    poller!.setWindowFocused(true);
+    await run(60_000);
+    assert.equal(listCalls(), 9); // at once on focus (due since 40 s), then every 10 s
   });
 
   it('uses at least 5 s whatever the setting', async () => {
+    sim.addRun({ prompt: 'Long task', runDurationMs: 30 * 60_000 });
     start({ viewVisible: true, intervalSeconds: 1 });
     await run(19_999);
     assert.equal(listCalls(), 4); // 0, 5, 10, 15 s
@@ -95,8 +120,8 @@ describe('RunPoller (simulator, fake clock)', function () {
     await run(0);
     assert.equal(store.counts().running, 1);
     await run(10 * 60_000);
-    // 0, 10, 20 s: in progress; 30 s: COMPLETE, and then nothing more.
-    assert.equal(listCalls(), 4);
+    // Out of sight a run in progress is polled every 30 s: 0 s in progress, 30 s COMPLETE, then nothing more.
+    assert.equal(listCalls(), 2);
     assert.deepEqual(transitions.map((t) => [t.from, t.to]), [['inProgress', 'succeeded']]);
     assert.equal(clock.pendingTimers, 0);
   });
@@ -113,13 +138,13 @@ describe('RunPoller (simulator, fake clock)', function () {
     assert.equal(store.counts().running, 100);
     sim.clearRequests();
     await run(60_000);
-    assert.equal(listCalls(), 6); // 10, 20, ... 60 s
+    assert.equal(listCalls(), 2); // 30 and 60 s (view hidden)
     assert.ok(sim.requests.every((request) => request.path === RUNS_PATH && request.query['limit'] === '100'));
     assert.equal(sim.countRequests({ path: /\/agent\/run\// }), 0);
   });
 
-  it('backs off exponentially on server errors, shows offline and keeps the last runs', async () => {
-    sim.addRun({ status: 'COMPLETE' });
+  it('backs off exponentially on server errors, says the service is failing (not offline) and keeps the last runs', async () => {
+    sim.addRun({ prompt: 'Long task', runDurationMs: 60 * 60_000 });
     start({ viewVisible: true, random: () => 1 });
     await run(0);
     const loadedAt = clock.now();
@@ -128,7 +153,7 @@ describe('RunPoller (simulator, fake clock)', function () {
     await run(600_000);
     // Failures at 10, 30, 70, 150, 310 s (waits 20, 40, 80, 160, then the 300 s cap).
     assert.equal(listCalls(), 6);
-    assert.deepEqual(store.status, { kind: 'offline', since: loadedAt + 10_000, lastSuccessAt: loadedAt });
+    assert.deepEqual(store.status, { kind: 'failing', since: loadedAt + 10_000, lastSuccessAt: loadedAt });
     assert.equal(store.size, 1);
     sim.clearFaults();
     await run(20_000);
@@ -273,9 +298,9 @@ describe('RunPoller (simulator, fake clock)', function () {
 
   it('refreshes restored runs at once when the view is visible', async () => {
     sim.addRun({ status: 'COMPLETE' });
-    const saved = { version: 1, filter: { scope: 'mine' }, runs: [{ id: 999, organizationId: 1, status: 'RUNNING', pullRequests: [] }], hasMore: false, createdHere: [], lastSuccessAt: clock.now() - 1_000 };
+    const saved = { version: 2, filter: { scope: 'mine' }, runs: [{ id: 999, organizationId: 1, status: 'RUNNING', pullRequests: [] }], hasMore: false, createdHere: [], lastSuccessAt: clock.now() - 1_000, savedAt: 1 };
     store = new RunStore({ clock, storage: { load: () => Promise.resolve(saved), save: () => Promise.resolve() } });
-    assert.equal(await store.restore({ organizationId: SIM.orgId }), true);
+    assert.equal(await store.restore(), true);
     start({ viewVisible: true });
     await run(0);
     assert.equal(listCalls(), 1);

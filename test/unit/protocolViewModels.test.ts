@@ -3,14 +3,14 @@ import type { AgentRun, LogEntry } from '../../src/api/types';
 import { logEntryToText } from '../../src/protocol/logText';
 import { LIMITS, parseLogEntryView, parseRunView } from '../../src/protocol/messages';
 import { parseRunDetailsState, runIdFromArgument } from '../../src/protocol/panelState';
-import { safeHttpsUrl } from '../../src/protocol/urls';
+import { safeExternalUrl } from '../../src/util/urlPolicy';
 import { capText, displayValue, toLabel, toLogEntryView, toRunView } from '../../src/protocol/viewModels';
 import { buildShellHtml, contentSecurityPolicy } from '../../src/views/runDetails/html';
 
 describe('protocol: https-only URLs', () => {
   it('accepts https URLs', () => {
-    assert.strictEqual(safeHttpsUrl('https://github.com/o/r/pull/1'), 'https://github.com/o/r/pull/1');
-    assert.strictEqual(safeHttpsUrl('HTTPS://Codegen.com/x?y=1#z'), 'https://codegen.com/x?y=1#z');
+    assert.strictEqual(safeExternalUrl('https://github.com/o/r/pull/1'), 'https://github.com/o/r/pull/1');
+    assert.strictEqual(safeExternalUrl('HTTPS://Codegen.com/x?y=1#z'), 'https://codegen.com/x?y=1#z');
   });
   for (const url of [
     'http://example.com',
@@ -28,7 +28,7 @@ describe('protocol: https-only URLs', () => {
     'https://exa\nmple.com',
     '',
   ]) {
-    it(`refuses ${JSON.stringify(url)}`, () => assert.strictEqual(safeHttpsUrl(url), undefined));
+    it(`refuses ${JSON.stringify(url)}`, () => assert.strictEqual(safeExternalUrl(url), undefined));
   }
 });
 

@@ -1,15 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { AgentRun } from '../../src/api/types';
-import {
-  groupRuns,
-  parsePersistedRuns,
-  RunStore,
-  runTitle,
-  shouldNotify,
-  type RunStorage,
-  type RunStoreChange,
-  type RunTransition,
-} from '../../src/runs/runStore';
+import { accountKey, CACHE_BYTE_BUDGET, parsePersistedRuns, RunsCache, slimRun, type RunStorage } from '../../src/runs/persistence';
+import { groupRuns, runTitle, shouldNotify, type RunTransition } from '../../src/runs/runModel';
+import { RunStore, type RunStoreChange } from '../../src/runs/runStore';
 import { FakeClock } from '../../src/util/clock';
 
 function run(id: number, status: string | undefined, extra: Partial<AgentRun> = {}): AgentRun {
@@ -200,7 +193,8 @@ describe('RunStore', () => {
       assert.equal(shouldNotify(finished, 'mine', mine), true);
       assert.equal(shouldNotify(needsYou, 'mine', mine), false);
       assert.equal(shouldNotify(needsYou, 'all', mine), true);
-      assert.equal(shouldNotify(unknownEnd, 'all', mine), true);
+      // An unknown status is still followed, not an end: no notification until a known one comes.
+      assert.equal(shouldNotify(unknownEnd, 'all', mine), false);
       assert.equal(shouldNotify(resumed, 'all', mine), false);
       assert.equal(shouldNotify(resumed, 'mine', mine), false);
     });
@@ -210,11 +204,13 @@ describe('RunStore', () => {
       const groups = groupRuns(runs);
       assert.deepEqual(groups.needsYou.map((r) => r.id), [5, 2]);
       assert.deepEqual(groups.running.map((r) => r.id), [6, 3]);
-      assert.deepEqual(groups.finished.map((r) => r.id), [4, 1]);
+      // An unknown status is shown as sent, under "Other", never under "Finished".
+      assert.deepEqual(groups.finished.map((r) => r.id), [4]);
+      assert.deepEqual(groups.other.map((r) => r.id), [1]);
       const store = new RunStore();
       store.applyPage(runs, { mode: 'replace' });
       assert.deepEqual(store.counts(), { running: 2, needsYou: 2 });
-      assert.equal(store.hasRunInProgress(), true);
+      assert.equal(store.hasRunToFollow(), true);
     });
 
     it('titles a run from metadata, else the summary, else its id, within 80 characters', () => {
@@ -244,8 +240,10 @@ describe('RunStore', () => {
 
       const restored = new RunStore({ storage, filter: { scope: 'organization' } });
       const { transitions } = record(restored);
-      assert.equal(await restored.restore({ organizationId: 1 }), true);
-      assert.deepEqual(restored.runs, store.runs);
+      assert.equal(await restored.restore(), true);
+      // Slim records: what the tree needs, not the full metadata.
+      assert.deepEqual(restored.runs, store.runs.map(slimRun));
+      assert.deepEqual(restored.get(2)?.metadata, { title: 'Two' });
       assert.equal(restored.lastSuccessAt, 1234);
       assert.equal(restored.hasMore, true);
       assert.equal(restored.isCreatedHere(3), true);
@@ -257,14 +255,15 @@ describe('RunStore', () => {
     });
 
     it('starts empty on corrupt or foreign data', async () => {
-      const valid = { version: 1, filter: { scope: 'mine' }, runs: [run(1, 'RUNNING')], hasMore: false, createdHere: [1], lastSuccessAt: 5 };
+      const valid = { version: 2, filter: { scope: 'mine' }, runs: [run(1, 'RUNNING')], hasMore: false, createdHere: [1], lastSuccessAt: 5, savedAt: 1 };
       const corrupt: unknown[] = [
         undefined,
         null,
         'runs',
         42,
         [],
-        { ...valid, version: 2 },
+        { ...valid, version: 1 },
+        { ...valid, savedAt: 'now' },
         { ...valid, runs: [{ organizationId: 1, pullRequests: [] }] },
         { ...valid, runs: [{ ...run(1, 'RUNNING'), webUrl: 'javascript:alert(1)' }] },
         { ...valid, runs: [{ ...run(1, 'RUNNING'), pullRequests: 'none' }] },
@@ -285,13 +284,48 @@ describe('RunStore', () => {
       assert.equal(store.size, 1);
     });
 
-    it('does not show runs saved under another filter or organization', async () => {
-      const saved = { version: 1, filter: { scope: 'mine' }, runs: [run(1, 'RUNNING')], hasMore: false, createdHere: [] };
-      const otherFilter = new RunStore({ storage: new MemoryStorage(saved), filter: { scope: 'organization' } });
-      assert.equal(await otherFilter.restore(), false);
-      const otherOrg = new RunStore({ storage: new MemoryStorage(saved) });
-      assert.equal(await otherOrg.restore({ organizationId: 2 }), false);
-      assert.equal(otherOrg.size, 0);
+    it('restores the filter the runs were saved under', async () => {
+      const saved = { version: 2, filter: { scope: 'organization', sourceType: 'API' }, runs: [run(1, 'RUNNING')], hasMore: false, createdHere: [], savedAt: 1 };
+      const store = new RunStore({ storage: new MemoryStorage(saved) });
+      assert.equal(await store.restore(), true);
+      assert.deepEqual(store.filter, { scope: 'organization', sourceType: 'API' });
+    });
+
+    it('keeps each account apart and the whole cache within its byte budget, oldest account dropped first', async () => {
+      let value: unknown;
+      const cache = new RunsCache({ load: () => value, save: (next) => Promise.resolve(void (value = next)) }, 60_000);
+      const alice = accountKey('https://api.codegen.com', 1, 7);
+      const bob = accountKey('https://api.codegen.com', 1, 8);
+      const staging = accountKey('https://staging.example', 1, 7);
+      const big = (id: number): AgentRun => run(id, 'COMPLETE', { summary: 's'.repeat(900) });
+      const aliceStore = new RunStore({ storage: cache.forAccount(alice) });
+      aliceStore.applyPage([run(1, 'RUNNING')], { mode: 'replace' });
+      await aliceStore.flush();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const bobStore = new RunStore({ storage: cache.forAccount(bob) });
+      bobStore.applyPage([run(2, 'RUNNING')], { mode: 'replace' });
+      await bobStore.flush();
+      // Another user and another service see none of Alice's runs.
+      for (const [key, expected] of [[bob, [2]], [staging, []], [alice, [1]]] as const) {
+        const store = new RunStore({ storage: cache.forAccount(key) });
+        await store.restore();
+        assert.deepEqual(store.runs.map((r) => r.id), expected, key);
+      }
+      // A large save keeps within the budget: its oldest runs go, and the least recently saved account.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const stagingStore = new RunStore({ storage: cache.forAccount(staging) });
+      stagingStore.applyPage(Array.from({ length: 200 }, (_, i) => big(1000 - i)), { mode: 'replace' });
+      await stagingStore.flush();
+      const bytes = Buffer.byteLength(JSON.stringify(value));
+      assert.ok(bytes <= 60_000, `${bytes} bytes`);
+      const accounts = (value as { accounts: Record<string, unknown> }).accounts;
+      const stagingSaved = parsePersistedRuns(accounts[staging]);
+      assert.ok(stagingSaved && stagingSaved.runs.length > 0 && stagingSaved.runs.length < 200);
+      assert.equal(stagingSaved.runs[0]?.id, 1000, 'the newest runs are kept');
+      assert.equal(stagingSaved.hasMore, true);
+      assert.ok(CACHE_BYTE_BUDGET >= 1024 * 1024);
+      await cache.remove(staging);
+      assert.equal((value as { accounts: Record<string, unknown> }).accounts[staging], undefined);
     });
 
     it('keeps at most the newest 200 runs and saves only when something changed', async () => {

@@ -4,15 +4,17 @@
 // The webview is not retained when hidden: it asks for its state again ('ready') when shown.
 
 import * as vscode from 'vscode';
-import type { AgentRun, CodegenApi } from '../../api/types';
+import type { AgentRun } from '../../api/types';
+import { Views } from '../../ids';
 import { parseRunDetailsState } from '../../protocol/panelState';
+import { RunSession, type ExportTarget, type RunDetailsLog, type RunSessionDeps, type SessionUi, type WindowFocus } from '../../runDetails/runSession';
+import type { RunActions } from '../../runs/runActions';
 import type { Clock } from '../../util/clock';
 import { buildShellHtml } from './html';
-import { RunSession, type ExportTarget, type RunDetailsLog, type RunSessionDeps, type SessionUi } from './runSession';
 
-export { confirmationFor, LOG_POLL_INTERVAL_MS, type RunDetailsLog } from './runSession';
+export { confirmationFor, LOG_POLL_INTERVAL_MS, type RunDetailsLog } from '../../runDetails/runSession';
 
-export const RUN_DETAILS_VIEW_TYPE = 'codegen.runDetails';
+export const RUN_DETAILS_VIEW_TYPE = Views.runDetails;
 
 /** What the panels need from the rest of the extension. */
 export interface RunDetailsDeps extends RunSessionDeps {
@@ -223,39 +225,39 @@ export class RunDetailsPanels implements vscode.Disposable {
   }
 }
 
+/** The window's focus as a session sees it. */
+export const vscodeWindowFocus: WindowFocus = {
+  isFocused: () => vscode.window.state.focused,
+  onDidChange: (listener) => vscode.window.onDidChangeWindowState((state) => listener(state.focused)),
+};
+
 /**
- * Builds RunDetailsDeps from the API client: every call goes to the organization the run belongs to
- * (from the store), falling back to the configured one (e.g. for a panel restored after a reload).
+ * Builds RunDetailsDeps from the run actions: every call goes to the run's own organization, and what the
+ * answers teach updates the run store (one merge rule, see RunActions).
  */
-export function runDetailsDepsFromApi(options: {
-  api: CodegenApi;
-  organizationId: () => number | undefined;
+export function runDetailsDeps(options: {
+  actions: RunActions;
   getRun(runId: number): AgentRun | undefined;
   onDidChangeRuns(listener: () => void): { dispose(): void };
   log: RunDetailsLog;
   extensionUri: vscode.Uri;
-  runTitle?(run: AgentRun): string;
+  windowFocus?: WindowFocus;
   clock?: Clock;
   ui?: Partial<RunDetailsUi>;
 }): RunDetailsDeps {
-  const { api } = options;
-  const orgOf = (runId: number): number => {
-    const orgId = options.getRun(runId)?.organizationId ?? options.organizationId();
-    if (orgId === undefined) throw new Error(vscode.l10n.t('No Codegen organization is selected.'));
-    return orgId;
-  };
+  const { actions } = options;
   return {
     getRun: (runId) => options.getRun(runId),
     onDidChangeRuns: (listener) => options.onDidChangeRuns(listener),
-    refreshRun: async (runId, signal) => api.getRun(orgOf(runId), runId, signal ? { signal } : {}),
-    fetchLogs: async (runId, query, signal) => api.getRunLogs(orgOf(runId), runId, query, signal ? { signal } : {}),
-    resume: async (runId, prompt) => api.resumeRun(orgOf(runId), { agentRunId: runId, prompt }),
-    banChecks: async (runId) => api.banChecks(orgOf(runId), runId),
-    unbanChecks: async (runId) => api.unbanChecks(orgOf(runId), runId),
-    removeFromPr: async (runId) => api.removeFromPr(orgOf(runId), runId),
+    refreshRun: async (runId, signal) => actions.refresh(runId, signal ? { signal } : {}),
+    fetchLogs: async (runId, query, signal) => actions.logs(runId, query, signal ? { signal } : {}),
+    resume: async (runId, prompt) => actions.followUp(runId, prompt),
+    banChecks: async (runId) => actions.prAction(runId, 'ban'),
+    unbanChecks: async (runId) => actions.prAction(runId, 'unban'),
+    removeFromPr: async (runId) => actions.prAction(runId, 'removeFromPr'),
     log: options.log,
     extensionUri: options.extensionUri,
-    ...(options.runTitle ? { runTitle: (run: AgentRun) => options.runTitle!(run) } : {}),
+    windowFocus: options.windowFocus ?? vscodeWindowFocus,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ui ? { ui: options.ui } : {}),
   };

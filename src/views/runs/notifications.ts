@@ -3,9 +3,12 @@
 import * as vscode from 'vscode';
 import { statusLabel } from '../../api/status';
 import type { Settings } from '../../config/settings';
-import { runTitle, shouldNotify, type RunStore, type RunTransition } from '../../runs/runStore';
+import { Commands } from '../../ids';
+import { runTitle, shouldNotify, type RunTransition } from '../../runs/runModel';
+import type { RunStore } from '../../runs/runStore';
+import { serviceLabel } from '../../util/serviceText';
 import type { Interaction } from '../../ui/interaction';
-import { isSafeExternalUrl } from '../../util/url';
+import { isSafeExternalUrl } from '../../util/urlPolicy';
 
 export class RunNotifier implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
@@ -42,13 +45,13 @@ export class RunNotifier implements vscode.Disposable {
           ? prUrl
             ? vscode.l10n.t('Codegen finished "{0}" and opened a pull request.', title)
             : vscode.l10n.t('Codegen finished "{0}".', title)
-          : vscode.l10n.t('Codegen run "{0}" ended: {1}.', title, statusLabel(run.status));
+          : vscode.l10n.t('Codegen run "{0}" ended: {1}.', title, serviceLabel(statusLabel(run.status), 60));
     const openPullRequest = vscode.l10n.t('Open pull request');
     const showDetails = vscode.l10n.t('Show details');
     const actions = [...(prUrl ? [openPullRequest] : []), showDetails];
     const choice = await this.interaction.showMessage({ severity: to === 'failed' ? 'warning' : 'info', message, actions });
     if (choice === openPullRequest && prUrl) await this.interaction.openExternal(prUrl);
-    else if (choice === showDetails) await vscode.commands.executeCommand('codegen.showRunDetails', run.id);
+    else if (choice === showDetails) await vscode.commands.executeCommand(Commands.showRunDetails, run.id);
   }
 
   dispose(): void {

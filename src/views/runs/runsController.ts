@@ -1,78 +1,93 @@
-// Connects the run store and poller to VS Code: the Runs tree view (visibility, message, badge,
-// description), window focus, settings, and the signed-in session. A poller exists only while the user
-// is signed in with an organization; it polls only while that is useful (see RunPoller).
+// Connects the account's runs (store and poller, see runs/accountRuns) to VS Code: the Runs tree view
+// (visibility, message, badge, description), window focus, settings, and the signed-in session.
 import * as vscode from 'vscode';
-import type { Session, SessionState } from '../../auth/session';
+import type { Session } from '../../auth/session';
 import type { Settings } from '../../config/settings';
-import { RunPoller } from '../../runs/poller';
-import { RunStore, type RunFilter, type RunStorage } from '../../runs/runStore';
+import { settingId, Settings as SettingKeys, StateKeys, Views } from '../../ids';
+import { AccountRuns } from '../../runs/accountRuns';
+import { RunsCache } from '../../runs/persistence';
+import type { RunPoller } from '../../runs/poller';
+import type { RunFilter } from '../../runs/runModel';
+import { RunStore } from '../../runs/runStore';
 import type { Clock } from '../../util/clock';
 import type { Log } from '../../util/log';
-import type { RunsRefresher } from '../../commands/runCommands';
 import { RunsTreeProvider, viewMessage } from './runsTree';
 
-const CACHE_KEY = 'codegen.runs.lastKnown';
-
-export class RunsController implements RunsRefresher, vscode.Disposable {
+export class RunsController implements vscode.Disposable {
   readonly store: RunStore;
   readonly tree: RunsTreeProvider;
   readonly view: vscode.TreeView<unknown>;
-  private poller: RunPoller | undefined;
-  private pollerAccount: string | undefined;
+  private readonly account: AccountRuns;
   private readonly subscriptions: vscode.Disposable[] = [];
   private messageTimer: ReturnType<Clock['setTimeout']> | undefined;
+  /** The last account update, for tests: resolves when its runs were restored. */
+  private updating: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    context: vscode.ExtensionContext,
     private readonly session: Session,
-    private readonly settings: Settings,
+    settings: Settings,
     private readonly clock: Clock,
-    private readonly log: Log,
+    log: Log,
   ) {
-    const storage: RunStorage = {
-      load: () => Promise.resolve(context.globalState.get<unknown>(CACHE_KEY)),
-      save: (value) => Promise.resolve(context.globalState.update(CACHE_KEY, value)),
-    };
-    this.store = new RunStore({ storage, clock, onSaveError: (e) => log.warn(`Could not save the last-known runs: ${String(e)}`) });
+    const onListenerError = (error: unknown): void => log.error(`A Codegen runs listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.store = new RunStore({ clock, onSaveError: (e) => log.warn(`Could not save the last-known runs: ${String(e)}`), onListenerError });
     this.tree = new RunsTreeProvider(this.store, clock);
-    this.view = vscode.window.createTreeView('codegen.runs', { treeDataProvider: this.tree, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(Views.runs, { treeDataProvider: this.tree, showCollapseAll: true });
+    const globalStorage = context.globalStorageUri;
+    this.account = new AccountRuns({
+      api: session.api,
+      store: this.store,
+      cache: new RunsCache({ load: () => context.globalState.get<unknown>(StateKeys.runsCache), save: (value) => Promise.resolve(context.globalState.update(StateKeys.runsCache, value)) }),
+      filterStorage: { load: () => context.globalState.get<unknown>(StateKeys.runsFilter), save: (filter) => Promise.resolve(context.globalState.update(StateKeys.runsFilter, filter)) },
+      clock,
+      intervalSeconds: () => settings.pollingIntervalSeconds,
+      viewVisible: () => this.view.visible,
+      windowFocused: () => vscode.window.state.focused,
+      // Windows share one polling budget through a lease in the global storage folder (local disks only).
+      shared: globalStorage.scheme === 'file' ? { dir: vscode.Uri.joinPath(globalStorage, 'polling').fsPath } : undefined,
+      onError: (error) => log.warn(`Refreshing runs failed: ${error instanceof Error ? error.message : String(error)}`),
+      onInfo: (message) => log.info(message),
+    });
     this.subscriptions.push(
       this.view,
       this.tree,
       this.store,
+      this.account,
       this.view.onDidChangeVisibility((e) => {
         this.poller?.setViewVisible(e.visible);
         if (e.visible) this.tree.refreshLabels();
       }),
       vscode.window.onDidChangeWindowState((state) => this.poller?.setWindowFocused(state.focused)),
       this.store.onDidChange(() => this.updateViewChrome()),
-      session.onDidChangeState((state) => this.onSessionChanged(state)),
+      session.onDidChangeState((state) => this.follow(state)),
       settings.onDidChange((event) => {
-        if (event.affectsConfiguration('codegen.polling.intervalSeconds')) this.poller?.setIntervalSeconds(settings.pollingIntervalSeconds);
+        if (event.affectsConfiguration(settingId(SettingKeys.pollingIntervalSeconds))) this.poller?.setIntervalSeconds(settings.pollingIntervalSeconds);
       }),
     );
-    this.onSessionChanged(session.state);
+    this.follow(session.state);
     this.updateViewChrome();
   }
 
   /** The poller of the current account, for tests and benches. */
   get currentPoller(): RunPoller | undefined {
-    return this.poller;
+    return this.account.currentPoller;
   }
 
-  async refreshNow(): Promise<void> {
-    if (!this.poller) {
-      const state = this.session.state;
-      if (!state.signedIn) await vscode.commands.executeCommand('codegen.setToken');
-      else if (state.organizationId === undefined) await vscode.commands.executeCommand('codegen.selectOrganization');
-      return;
-    }
+  /** Resolves when the latest session state has been applied (its runs restored). */
+  whenSettled(): Promise<void> {
+    return this.updating;
+  }
+
+  /** Polls now; without a poller, says what is missing (token, organization). */
+  async refreshNow(): Promise<boolean> {
+    if (!this.poller) return false;
     await this.poller.refreshNow();
+    return true;
   }
 
   setFilter(filter: RunFilter): void {
-    if (this.poller) this.poller.setFilter(filter);
-    else this.store.setFilter(filter);
+    this.account.setFilter(filter);
     this.updateViewChrome();
   }
 
@@ -80,51 +95,12 @@ export class RunsController implements RunsRefresher, vscode.Disposable {
     await this.poller?.loadMore();
   }
 
-  private onSessionChanged(state: SessionState): void {
-    const ready = state.signedIn && state.organizationId !== undefined && state.configurationError === undefined;
-    if (!ready || state.organizationId === undefined) {
-      this.stopPolling();
-      if (!state.signedIn) this.store.clear();
-      this.updateViewChrome();
-      return;
-    }
-    // Another service (base URL), organization or token is another account: a fresh poller (the user of
-    // 'mine' is asked again), no inherited waits.
-    const baseUrl = this.settings.apiBaseUrl;
-    const account = `${baseUrl.ok ? baseUrl.url : ''}|${state.organizationId}|${state.tokenGeneration}`;
-    if (this.poller && this.pollerAccount === account) {
-      this.poller.resume();
-      return;
-    }
-    this.stopPolling();
-    this.store.clear();
-    void this.store.restore({ organizationId: state.organizationId });
-    const shared = this.sharedPolling();
-    this.poller = new RunPoller({
-      api: this.session.api,
-      store: this.store,
-      orgId: state.organizationId,
-      clock: this.clock,
-      intervalSeconds: this.settings.pollingIntervalSeconds,
-      viewVisible: this.view.visible,
-      windowFocused: vscode.window.state.focused,
-      shared,
-      onError: (error) => this.log.warn(`Refreshing runs failed: ${error instanceof Error ? error.message : String(error)}`),
-    });
-    this.pollerAccount = account;
-    this.log.info(`Following runs of organization ${state.organizationId}${shared ? ' (polling shared with other windows)' : ''}.`);
+  private get poller(): RunPoller | undefined {
+    return this.account.currentPoller;
   }
 
-  /** Windows share one polling budget through a lease in the global storage folder (local disks only). */
-  private sharedPolling(): { dir: string } | undefined {
-    const uri = this.context.globalStorageUri;
-    return uri.scheme === 'file' ? { dir: vscode.Uri.joinPath(uri, 'polling').fsPath } : undefined;
-  }
-
-  private stopPolling(): void {
-    this.poller?.dispose();
-    this.poller = undefined;
-    this.pollerAccount = undefined;
+  private follow(state: Session['state']): void {
+    this.updating = this.updating.then(() => this.account.update(state)).then(() => this.updateViewChrome());
   }
 
   private updateViewChrome(): void {
@@ -132,10 +108,12 @@ export class RunsController implements RunsRefresher, vscode.Disposable {
     const now = this.clock.now();
     this.view.message = viewMessage(this.store, now, state.signedIn, state.organizationId !== undefined);
     const needsYou = this.store.counts().needsYou;
-    this.view.badge =
-      needsYou > 0
-        ? { value: needsYou, tooltip: needsYou === 1 ? vscode.l10n.t('1 Codegen run waiting for you') : vscode.l10n.t('{0} Codegen runs waiting for you', needsYou) }
-        : undefined;
+    const unreviewed = this.store.unreviewedCount();
+    const parts = [
+      needsYou === 0 ? undefined : needsYou === 1 ? vscode.l10n.t('1 Codegen run waiting for you') : vscode.l10n.t('{0} Codegen runs waiting for you', needsYou),
+      unreviewed === 0 ? undefined : unreviewed === 1 ? vscode.l10n.t('1 finished run with changes to review') : vscode.l10n.t('{0} finished runs with changes to review', unreviewed),
+    ].filter((part): part is string => part !== undefined);
+    this.view.badge = needsYou + unreviewed > 0 ? { value: needsYou + unreviewed, tooltip: parts.join(' · ') } : undefined;
     const filter = this.store.filter;
     const scope = filter.scope === 'mine' ? vscode.l10n.t('Mine') : vscode.l10n.t('Organization');
     this.view.description = state.signedIn ? `${scope}${filter.sourceType ? ` · ${filter.sourceType}` : ''}` : undefined;
@@ -146,7 +124,6 @@ export class RunsController implements RunsRefresher, vscode.Disposable {
 
   dispose(): void {
     this.clock.clearTimeout(this.messageTimer);
-    this.stopPolling();
     for (const s of this.subscriptions) s.dispose();
   }
 }

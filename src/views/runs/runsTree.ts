@@ -1,20 +1,17 @@
 // The Runs view: a tree fed by the run store. It never calls the API: the poller fills the store and
-// the tree re-renders when the store changes.
+// the tree re-renders when the store changes. Every text the service sent goes through the one
+// sanitizer (serviceLabel) before it reaches a label, a description or a tooltip.
 import * as vscode from 'vscode';
-import { statusCategory, statusLabel, categoryLabel, type StatusCategory } from '../../api/status';
+import { categoryLabel, statusCategory, statusLabel, type StatusCategory } from '../../api/status';
 import type { AgentRun, PullRequest } from '../../api/types';
-import { groupRuns, runTitle, type RunStore } from '../../runs/runStore';
-import { isSafeExternalUrl } from '../../util/url';
-import { formatClock, formatRelative, formatWait } from '../../util/time';
+import { Commands } from '../../ids';
+import { GROUP_ORDER, groupOf, groupRuns, pullRequestNumber, runTitle, type GroupId } from '../../runs/runModel';
+import type { RunsNode } from '../../runs/runNodes';
+import type { RunStore } from '../../runs/runStore';
 import type { Clock } from '../../util/clock';
-
-export type GroupId = 'needsYou' | 'running' | 'finished';
-
-export type RunsNode =
-  | { kind: 'group'; group: GroupId; count: number }
-  | { kind: 'run'; run: AgentRun }
-  | { kind: 'pr'; run: AgentRun; pr: PullRequest; index: number }
-  | { kind: 'loadMore' };
+import { cleanServiceText, serviceLabel } from '../../util/serviceText';
+import { formatClock, formatRelative, formatWait } from '../../util/time';
+import { isSafeExternalUrl } from '../../util/urlPolicy';
 
 function groupLabel(group: GroupId): string {
   switch (group) {
@@ -22,6 +19,8 @@ function groupLabel(group: GroupId): string {
       return vscode.l10n.t('Needs you');
     case 'running':
       return vscode.l10n.t('Running');
+    case 'other':
+      return vscode.l10n.t('Other');
     case 'finished':
       return vscode.l10n.t('Finished');
   }
@@ -44,13 +43,19 @@ export function iconFor(category: StatusCategory): vscode.ThemeIcon {
   }
 }
 
+/** A status as the service sent it, cleaned for display ("Unknown" when missing). */
+function shownStatus(run: AgentRun): string {
+  return serviceLabel(statusLabel(run.status), 60) || 'Unknown';
+}
+
 /** contextValue flags the menus match with regular expressions (viewItem =~ /;hasPr;/). */
-export function runContextValue(run: AgentRun): string {
+export function runContextValue(run: AgentRun, unreviewed = false): string {
   const flags = ['codegenRun'];
   if (run.pullRequests.some((pr) => isSafeExternalUrl(pr.url))) flags.push('hasPr');
+  if (run.pullRequests.some((pr) => pr.headBranchName)) flags.push('hasBranch');
   if (isSafeExternalUrl(run.webUrl)) flags.push('hasWebUrl');
-  const category = statusCategory(run.status);
-  flags.push(category);
+  if (unreviewed) flags.push('unreviewed');
+  flags.push(statusCategory(run.status));
   return `;${flags.join(';')};`;
 }
 
@@ -74,10 +79,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   getChildren(node?: RunsNode): RunsNode[] {
     if (!node) {
       const groups = groupRuns(this.store.runs);
-      const roots: RunsNode[] = [];
-      for (const group of ['needsYou', 'running', 'finished'] as const) {
-        if (groups[group].length > 0) roots.push({ kind: 'group', group, count: groups[group].length });
-      }
+      const roots: RunsNode[] = GROUP_ORDER.filter((group) => groups[group].length > 0).map((group) => ({ kind: 'group', group, count: groups[group].length }));
       if (roots.length > 0 && this.store.hasMore) roots.push({ kind: 'loadMore' });
       return roots;
     }
@@ -109,7 +111,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
         item.id = 'loadMore';
         item.iconPath = new vscode.ThemeIcon('fold-down');
-        item.command = { command: 'codegen.loadMoreRuns', title: vscode.l10n.t('Load more runs') };
+        item.command = { command: Commands.loadMoreRuns, title: vscode.l10n.t('Load more runs') };
         item.contextValue = 'codegenLoadMore';
         return item;
       }
@@ -119,8 +121,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   getParent(node: RunsNode): RunsNode | undefined {
     if (node.kind === 'pr') return { kind: 'run', run: node.run };
     if (node.kind === 'run') {
-      const category = statusCategory(node.run.status);
-      const group: GroupId = category === 'needsUser' ? 'needsYou' : category === 'inProgress' ? 'running' : 'finished';
+      const group = groupOf(node.run);
       return { kind: 'group', group, count: groupRuns(this.store.runs)[group].length };
     }
     return undefined;
@@ -128,19 +129,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   private runItem(run: AgentRun): vscode.TreeItem {
     const category = statusCategory(run.status);
-    const item = new vscode.TreeItem(
-      runTitle(run),
-      run.pullRequests.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-    );
+    const title = runTitle(run);
+    const unreviewed = this.store.isUnreviewed(run.id);
+    const item = new vscode.TreeItem(title, run.pullRequests.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
-    item.iconPath = iconFor(category);
+    item.iconPath = unreviewed ? new vscode.ThemeIcon('diff', new vscode.ThemeColor('charts.purple')) : iconFor(category);
     const when = formatRelative(run.createdAt, this.clock.now());
-    item.description = [statusLabel(run.status), when].filter(Boolean).join(' · ');
-    item.tooltip = runTooltip(run, category, this.clock.now());
-    item.contextValue = runContextValue(run);
-    item.command = { command: 'codegen.showRunDetails', title: vscode.l10n.t('Show run details'), arguments: [run.id] };
+    const status = shownStatus(run);
+    item.description = [unreviewed ? vscode.l10n.t('changes to review') : undefined, status, when].filter(Boolean).join(' · ');
+    item.tooltip = runTooltip(run, category, this.clock.now(), unreviewed);
+    item.contextValue = runContextValue(run, unreviewed);
+    item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show run details'), arguments: [run.id] };
     item.accessibilityInformation = {
-      label: when ? vscode.l10n.t('{0}, {1}, created {2}', runTitle(run), statusLabel(run.status), when) : `${runTitle(run)}, ${statusLabel(run.status)}`,
+      label: when ? vscode.l10n.t('{0}, {1}, created {2}', title, status, when) : `${title}, ${status}`,
     };
     return item;
   }
@@ -152,37 +153,40 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 }
 
 function prItem(run: AgentRun, pr: PullRequest, index: number): vscode.TreeItem {
-  const number = /\/pull\/(\d+)/.exec(pr.url ?? '')?.[1];
-  const label = pr.title?.trim() || (number ? vscode.l10n.t('Pull request #{0}', number) : vscode.l10n.t('Pull request'));
+  const number = pullRequestNumber(pr);
+  const label = serviceLabel(pr.title, 120) || (number ? vscode.l10n.t('Pull request #{0}', number) : vscode.l10n.t('Pull request'));
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `run:${run.id}:pr:${pr.id ?? index}`;
-  const state = pr.merged ? 'merged' : pr.state;
-  item.description = [number ? `#${number}` : undefined, pr.headBranchName, state].filter(Boolean).join(' · ');
-  item.iconPath = new vscode.ThemeIcon(pr.merged ? 'git-merge' : state === 'closed' ? 'git-pull-request-closed' : 'git-pull-request');
+  const state = pr.merged ? 'merged' : serviceLabel(pr.state, 30);
+  item.description = [number ? `#${number}` : undefined, serviceLabel(pr.headBranchName, 80), state].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon(pr.merged ? 'git-merge' : state === 'closed' ? 'git-pull-request-closed' : state === 'draft' ? 'git-pull-request-draft' : 'git-pull-request');
   const safe = isSafeExternalUrl(pr.url);
-  item.contextValue = safe ? 'codegenPr;hasUrl' : 'codegenPr';
+  item.contextValue = `codegenPr${safe ? ';hasUrl' : ''}${pr.headBranchName ? ';hasBranch' : ''}`;
   item.tooltip = safe ? vscode.l10n.t('Open {0} in the browser', pr.url ?? '') : vscode.l10n.t('This pull request has no https link');
-  if (safe) item.command = { command: 'codegen.openPullRequest', title: vscode.l10n.t('Open pull request'), arguments: [pr.url] };
+  if (safe) item.command = { command: Commands.openPullRequest, title: vscode.l10n.t('Open pull request'), arguments: [pr.url] };
   return item;
 }
 
 /** Tooltip with untrusted text added as text (escaped), never as markdown or HTML. */
-function runTooltip(run: AgentRun, category: StatusCategory, now: number): vscode.MarkdownString {
+function runTooltip(run: AgentRun, category: StatusCategory, now: number, unreviewed: boolean): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', false);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**').appendText(runTitle(run)).appendMarkdown('**\n\n');
-  md.appendText(vscode.l10n.t('{0} ({1}) · run #{2}', statusLabel(run.status), categoryLabel(category), run.id));
+  md.appendText(vscode.l10n.t('{0} ({1}) · run #{2}', shownStatus(run), categoryLabel(category), run.id));
   md.appendMarkdown('\n\n');
-  if (run.sourceType) md.appendText(vscode.l10n.t('Source: {0}', run.sourceType)).appendMarkdown('  \n');
+  if (unreviewed) md.appendText(vscode.l10n.t('Its changes have not been reviewed yet.')).appendMarkdown('  \n');
+  if (run.sourceType) md.appendText(vscode.l10n.t('Source: {0}', serviceLabel(run.sourceType, 40))).appendMarkdown('  \n');
   if (run.createdAt) {
     const parsed = Date.parse(run.createdAt);
     if (!Number.isNaN(parsed)) md.appendText(vscode.l10n.t('Created: {0} ({1})', new Date(parsed).toLocaleString(), formatRelative(run.createdAt, now) ?? '')).appendMarkdown('  \n');
   }
-  if (run.summary) md.appendMarkdown('\n').appendText(run.summary.slice(0, 500)).appendMarkdown('\n');
+  const summary = cleanServiceText(run.summary, { maxLength: 500, multiline: true });
+  if (summary) md.appendMarkdown('\n').appendText(summary).appendMarkdown('\n');
   for (const pr of run.pullRequests) {
-    const name = pr.title ?? pr.url ?? vscode.l10n.t('pull request');
-    md.appendMarkdown('\n').appendText(pr.headBranchName ? vscode.l10n.t('PR: {0} ({1})', name, pr.headBranchName) : vscode.l10n.t('PR: {0}', name));
+    const name = serviceLabel(pr.title, 120) || serviceLabel(pr.url, 200) || vscode.l10n.t('pull request');
+    const branch = serviceLabel(pr.headBranchName, 80);
+    md.appendMarkdown('\n').appendText(branch ? vscode.l10n.t('PR: {0} ({1})', name, branch) : vscode.l10n.t('PR: {0}', name));
   }
   return md;
 }
@@ -202,8 +206,12 @@ export function viewMessage(store: RunStore, now: number, signedIn: boolean, org
       return status.lastSuccessAt !== undefined
         ? vscode.l10n.t('Offline: showing runs from {0}.', formatClock(status.lastSuccessAt))
         : vscode.l10n.t('Offline: Codegen cannot be reached; retrying.');
+    case 'failing':
+      return status.lastSuccessAt !== undefined
+        ? vscode.l10n.t('The Codegen service is failing (server error); showing runs from {0}, retrying.', formatClock(status.lastSuccessAt))
+        : vscode.l10n.t('The Codegen service is failing (server error); retrying.');
     case 'error':
-      return status.message;
+      return serviceLabel(status.message, 300);
     case 'unauthorized':
       return vscode.l10n.t('Codegen rejected the API token. Run "Codegen: Set API token".');
   }

@@ -1,5 +1,6 @@
 // "2 running · 1 needs you" in the status bar; hidden when there is nothing to say.
 import * as vscode from 'vscode';
+import { Commands } from '../../ids';
 import type { RunStore } from '../../runs/runStore';
 
 export class RunsStatusBar implements vscode.Disposable {
@@ -8,7 +9,7 @@ export class RunsStatusBar implements vscode.Disposable {
 
   constructor(private readonly store: RunStore) {
     this.item.name = vscode.l10n.t('Codegen runs');
-    this.item.command = 'codegen.openRun';
+    this.item.command = Commands.openRun;
     this.subscription = store.onDidChange(() => this.update());
     this.update();
   }

@@ -10,9 +10,9 @@
 //   separate "how many are there now" request, and no duplicates.
 // Operations run one at a time, so concurrent requests never race over the window.
 
-import type { AgentRun, LogEntry, LogsPage, LogsQuery } from '../../api/types';
-import type { LogEntryView, LogsMode } from '../../protocol/messages';
-import { toLogEntryView } from '../../protocol/viewModels';
+import type { AgentRun, LogEntry, LogsPage, LogsQuery } from '../api/types';
+import type { LogEntryView, LogsMode } from '../protocol/messages';
+import { toLogEntryView } from '../protocol/viewModels';
 
 export type FetchLogsPage = (query: Required<Pick<LogsQuery, 'skip' | 'limit' | 'reverse'>>, signal?: AbortSignal) => Promise<LogsPage>;
 
@@ -110,7 +110,8 @@ export class RunLogFeed {
       this.views = [...this.views, ...views];
       this.next = skip + logs.length;
       this.total = Math.max(this.total, this.next);
-      return { ...this.update('append', views, page.run), more: this.total > this.next };
+      const more = page.totalLogs !== undefined ? this.total > this.next : logs.length >= this.pageSize;
+      return { ...this.update('append', views, page.run), more };
     });
   }
 
@@ -130,10 +131,22 @@ export class RunLogFeed {
 
   /** The body of loadNewest, for callers already inside the queue. */
   private async loadNewestNow(signal?: AbortSignal): Promise<FeedUpdate> {
-    const page = await this.fetchPage({ skip: 0, limit: this.pageSize, reverse: true }, signal);
-    const logs = page.logs.slice(0, this.pageSize);
-    const total = Math.max(page.totalLogs ?? logs.length, logs.length);
-    const chronological = logs.slice().reverse();
+    let page = await this.fetchPage({ skip: 0, limit: this.pageSize, reverse: true }, signal);
+    let logs = page.logs.slice(0, this.pageSize);
+    let chronological = logs.slice().reverse();
+    let total: number;
+    if (page.totalLogs !== undefined || logs.length < this.pageSize) {
+      total = Math.max(page.totalLogs ?? logs.length, logs.length);
+    } else {
+      // No total_logs and a full page: the numbering (and "new entries") need the log's length. Find it
+      // with a few one-entry probes, then read the newest page forward, where skip is an absolute index.
+      total = await this.probeLength(logs.length, signal);
+      const skip = Math.max(0, total - this.pageSize);
+      page = await this.fetchPage({ skip, limit: this.pageSize, reverse: false }, signal);
+      logs = page.logs.slice(0, this.pageSize);
+      chronological = logs;
+      total = Math.max(total, skip + logs.length);
+    }
     const first = total - chronological.length;
     this.raws = chronological;
     this.views = chronological.map((entry, i) => toLogEntryView(entry, first + i));
@@ -142,6 +155,33 @@ export class RunLogFeed {
     this.total = total;
     this.loaded = true;
     return this.update('replace', this.views, page.run);
+  }
+
+  /**
+   * The number of entries when the service does not say: doubling one-entry probes past `atLeast` until one
+   * finds nothing, then halving the gap. About 2 × log2(length / page) requests.
+   */
+  private async probeLength(atLeast: number, signal?: AbortSignal): Promise<number> {
+    const exists = async (index: number): Promise<boolean> => (await this.fetchPage({ skip: index, limit: 1, reverse: false }, signal)).logs.length > 0;
+    let known = atLeast; // entries [0, known) exist
+    let step = Math.max(1, atLeast);
+    let beyond: number | undefined;
+    for (let probes = 0; probes < 40 && beyond === undefined; probes++) {
+      if (await exists(known + step - 1)) {
+        known += step;
+        step *= 2;
+      } else {
+        beyond = known + step - 1; // entry `beyond` does not exist
+      }
+    }
+    if (beyond === undefined) return known;
+    let end: number = beyond;
+    while (end - known > 0) {
+      const middle: number = known + Math.floor((end - known) / 2);
+      if (await exists(middle)) known = middle + 1;
+      else end = middle;
+    }
+    return known;
   }
 
   private noteTotal(page: LogsPage): void {

@@ -1,28 +1,26 @@
 // Everything a run details panel does, without vscode: keeps the run and its loaded log, polls new
-// entries while the run is in progress and the panel is visible, and answers the webview's messages
-// (validated on receipt). The panel (runDetailsPanel.ts) adapts it to a WebviewPanel and provides the
-// UI side effects; unit tests drive it against the simulator with a FakeClock.
+// entries on the window's one PollScheduler while the run is in progress, the panel is visible and its
+// window has focus (a window in the background makes no log requests), and answers the webview's
+// messages (validated on receipt). The panel (views/runDetails) adapts it to a WebviewPanel and provides
+// the UI side effects; unit tests drive it against the simulator with a FakeClock.
 
-import { isApiError } from '../../api/errors';
-import { statusCategory } from '../../api/status';
-import type { AgentRun, LogsPage, LogsQuery } from '../../api/types';
-import { runTitle as storeRunTitle } from '../../runs/runStore';
-import { logEntryToText } from '../../protocol/logText';
-import {
-  assertNever,
-  describeRefused,
-  parseFromWebview,
-  type ActionKind,
-  type ExportFormat,
-  type FromWebview,
-  type ResultKind,
-  type ToWebview,
-} from '../../protocol/messages';
-import { safeHttpsUrl } from '../../protocol/urls';
-import { toLabel, toRunView } from '../../protocol/viewModels';
-import { systemClock, type Clock, type TimerHandle } from '../../util/clock';
-import type { Disposable } from '../../util/events';
+import { isApiError, type ApiErrorKind } from '../api/errors';
+import { statusCategory } from '../api/status';
+import type { AgentRun } from '../api/types';
+import { assertNever, describeRefused, parseFromWebview, type ActionKind, type ExportFormat, type FromWebview, type ResultKind, type ToWebview } from '../protocol/messages';
+import { toLabel, toRunView } from '../protocol/viewModels';
+import { PollScheduler } from '../runs/pollScheduler';
+import { runTitle as modelRunTitle } from '../runs/runModel';
+import { systemClock, type Clock } from '../util/clock';
+import type { Disposable } from '../util/events';
+import { safeExternalUrl } from '../util/urlPolicy';
+import { exportJson, exportText } from './logExport';
 import { RunLogFeed, type FeedUpdate } from './logFeed';
+import { confirmationFor, describeError, errorMessage, isCancellation, schemeOf } from './sessionText';
+import type { RunSessionDeps, SessionUi, SessionView } from './sessionTypes';
+
+export { confirmationFor } from './sessionText';
+export type { ExportTarget, RunDetailsLog, RunSessionDeps, SessionUi, SessionView, WindowFocus } from './sessionTypes';
 
 /** Minimum time between two log polls of one panel (the logs class allows 60 requests per 60 s per token). */
 export const LOG_POLL_INTERVAL_MS = 5_000;
@@ -32,130 +30,27 @@ export const LOG_POLL_MAX_BACKOFF_MS = 60_000;
 export const FOLLOW_AFTER_FOLLOW_UP_MS = 60_000;
 
 /** Failures that retrying will not fix: wait for the user's Retry instead of polling on. */
-const PERMANENT_ERROR_KINDS = new Set(['unauthorized', 'forbidden', 'notFound', 'billing', 'invalid']);
-
-export interface RunDetailsLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-/** What a session needs from the rest of the extension (the run store and the API client). */
-export interface RunSessionDeps {
-  /** Latest known state of a run (the run store). */
-  getRun(runId: number): AgentRun | undefined;
-  /** Fires when the run store changed. */
-  onDidChangeRuns(listener: () => void): Disposable;
-  /** GET the run through the client. */
-  refreshRun(runId: number, signal?: AbortSignal): Promise<AgentRun>;
-  fetchLogs(runId: number, query: LogsQuery, signal?: AbortSignal): Promise<LogsPage>;
-  resume(runId: number, prompt: string): Promise<AgentRun>;
-  banChecks(runId: number): Promise<void>;
-  unbanChecks(runId: number): Promise<void>;
-  removeFromPr(runId: number): Promise<void>;
-  log: RunDetailsLog;
-  /** Title a run is shown with (default: the run store's runTitle). */
-  runTitle?(run: AgentRun): string;
-  clock?: Clock;
-}
-
-/** A place the export is written to, chosen by the user. */
-export interface ExportTarget {
-  /** Shown in the result message (a path). */
-  label: string;
-  write(content: string): Promise<void>;
-}
-
-/** The UI side effects of a session (vscode in the panel; recorded in tests). */
-export interface SessionUi {
-  /** Opens an https URL (already checked) in the browser. */
-  openExternal(url: string): Promise<void>;
-  /** A modal confirmation; true only when the user chose `confirmLabel`. */
-  confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
-  pickExportTarget(defaultName: string, format: ExportFormat): Promise<ExportTarget | undefined>;
-  copyToClipboard(text: string): Promise<void>;
-  /** Runs a long task with a cancellable progress indicator. */
-  withProgress<T>(title: string, task: (report: (message: string) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
-}
-
-/** The webview side as the session sees it. */
-export interface SessionView {
-  post(message: ToWebview): void;
-  /** True while the panel is visible (polling happens only then). */
-  isVisible(): boolean;
-  setTitle(title: string): void;
-}
-
-/** Confirmation texts: every action on the pull request says what it does to the agents on it. */
-export function confirmationFor(kind: Exclude<ActionKind, 'openInBrowser'>, runId: number): { message: string; detail: string; confirmLabel: string } {
-  switch (kind) {
-    case 'ban':
-      return {
-        message: `Ban checks on the pull request of run #${runId}?`,
-        detail: 'This stops every agent on that pull request (not only this run) and makes Codegen ignore future CI check events on it.',
-        confirmLabel: 'Ban checks',
-      };
-    case 'unban':
-      return {
-        message: `Unban checks on the pull request of run #${runId}?`,
-        detail: 'This acts on the whole pull request, so it affects every agent on that PR: CI check events on it will start agents again.',
-        confirmLabel: 'Unban checks',
-      };
-    case 'removeFromPr':
-      return {
-        message: `Remove Codegen from the pull request of run #${runId}?`,
-        detail: 'This stops every agent on that pull request (not only this run) and flags the PR so Codegen does not process it again.',
-        confirmLabel: 'Remove from PR',
-      };
-    default:
-      return assertNever(kind);
-  }
-}
-
-/** A user-facing message for a failure: the client's own message for API errors, a generic one otherwise. */
-function errorMessage(error: unknown): string {
-  if (isApiError(error)) return toLabel(error.message, 500) || 'The Codegen service could not be reached.';
-  return 'Something went wrong; see the Codegen output for details.';
-}
-
-function isCancellation(error: unknown): boolean {
-  return isApiError(error, 'cancelled') || (error instanceof Error && error.name === 'AbortError');
-}
-
-function describeError(error: unknown): string {
-  if (isApiError(error)) return `${error.kind}: ${error.message}`;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** The scheme of a refused URL, for the log (never the URL itself: it may carry secrets). */
-function schemeOf(url: string): string {
-  const match = /^([a-z][a-z0-9+.-]*):/i.exec(url);
-  return match?.[1] ? `${match[1].toLowerCase().slice(0, 20)}:` : '(relative)';
-}
+const PERMANENT_ERROR_KINDS: readonly ApiErrorKind[] = ['unauthorized', 'forbidden', 'notFound', 'billing', 'invalid'];
 
 /** One run's details: state, log, polling, and the handling of webview messages. */
 export class RunSession implements Disposable {
   private run: AgentRun | undefined;
   private lastStoreRun: AgentRun | undefined;
   private readonly feed: RunLogFeed;
+  private readonly scheduler: PollScheduler;
   private ready = false;
   private disposed = false;
-  private pollTimer: TimerHandle | undefined;
-  private pollInFlight = false;
   private lastPollAt = -Infinity;
-  private failures = 0;
   /** The run changed since the last successful poll: fetch once more even if it is no longer in progress. */
   private logsStale = false;
   private loadingNewest = false;
   private loadingOlder = false;
-  /** Set by an error retrying cannot fix; cleared by the webview's Retry. */
-  private pollingHalted = false;
   /** Clock time until which the session follows the run whatever its status (after a follow-up). */
   private followUntil = -Infinity;
   private postedPolling: boolean | undefined;
   private lastError: string | undefined;
   private readonly abort = new AbortController();
-  private readonly storeSubscription: Disposable;
+  private readonly subscriptions: Disposable[] = [];
   private readonly clock: Clock;
 
   constructor(
@@ -166,16 +61,34 @@ export class RunSession implements Disposable {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.feed = new RunLogFeed((query, signal) => deps.fetchLogs(runId, query, signal));
+    this.scheduler = new PollScheduler({
+      clock: this.clock,
+      maxBackoffMs: LOG_POLL_MAX_BACKOFF_MS,
+      haltOn: PERMANENT_ERROR_KINDS,
+      policy: {
+        wanted: () => this.wantsLogs(),
+        dueAt: () => this.lastPollAt + LOG_POLL_INTERVAL_MS,
+        backoffBaseMs: () => LOG_POLL_INTERVAL_MS,
+      },
+      tick: async () => {
+        await this.pollLogs();
+        return 'polled';
+      },
+      onFailure: ({ error }) => this.onLogsError(error),
+      onDidSchedule: () => this.updatePollingIndicator(),
+      random: deps.random,
+    });
     this.run = deps.getRun(runId);
     this.lastStoreRun = this.run;
-    this.storeSubscription = deps.onDidChangeRuns(() => this.onStoreChanged());
+    this.subscriptions.push(deps.onDidChangeRuns(() => this.onStoreChanged()));
+    if (deps.windowFocus) this.subscriptions.push(deps.windowFocus.onDidChange(() => this.reschedule()));
     this.updateTitle();
   }
 
   /** Starts loading: the run (GET) and the newest page of its log, at once. */
   start(): void {
     void this.refreshRun();
-    void this.loadNewest();
+    void this.scheduler.refreshNow().then(() => this.updatePollingIndicator());
   }
 
   /** The latest run state known. */
@@ -199,7 +112,7 @@ export class RunSession implements Disposable {
 
   /** True while a poll is scheduled or running. */
   get isPolling(): boolean {
-    return this.pollTimer !== undefined || this.pollInFlight;
+    return this.scheduler.isActive;
   }
 
   /** Handles one raw message from the webview: validated first, dropped (and logged) when malformed. */
@@ -220,35 +133,29 @@ export class RunSession implements Disposable {
   /** The panel became visible or hidden. A hidden webview is torn down; it says 'ready' again when shown. */
   visibilityChanged(): void {
     if (this.disposed) return;
-    if (this.view.isVisible()) {
-      this.schedulePoll();
-    } else {
-      this.ready = false;
-      this.clock.clearTimeout(this.pollTimer);
-      this.pollTimer = undefined;
-    }
+    if (!this.view.isVisible()) this.ready = false;
+    this.reschedule();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.abort.abort();
-    this.clock.clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-    this.storeSubscription.dispose();
+    this.scheduler.dispose();
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
   }
 
   private async dispatch(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.scheduleIfWanted();
+        this.reschedule();
         this.postFullState();
         return;
       case 'refresh':
         this.lastError = undefined;
-        this.pollingHalted = false;
-        await Promise.all([this.refreshRun(), this.feed.loadedNewest ? this.pollNow() : this.loadNewest()]);
+        await Promise.all([this.refreshRun(), this.scheduler.refreshNow()]);
+        this.updatePollingIndicator();
         return;
       case 'loadOlderLogs':
         await this.loadOlder();
@@ -283,7 +190,7 @@ export class RunSession implements Disposable {
     // A status change may come with entries not seen yet (the final answer, a new phase).
     if (statusChanged) this.logsStale = true;
     this.updateTitle();
-    this.scheduleIfWanted();
+    this.reschedule();
     this.postState();
   }
 
@@ -306,36 +213,56 @@ export class RunSession implements Disposable {
 
   private title(): string {
     if (!this.run) return `Run #${this.runId}`;
-    return toLabel((this.deps.runTitle ?? storeRunTitle)(this.run), 80) || `Run #${this.runId}`;
+    return toLabel((this.deps.runTitle ?? modelRunTitle)(this.run), 80) || `Run #${this.runId}`;
   }
 
   private updateTitle(): void {
     if (!this.disposed) this.view.setTitle(this.title());
   }
 
-  private isInProgress(): boolean {
-    return this.run !== undefined && statusCategory(this.run.status) === 'inProgress';
+  /** In progress, or an unknown status that may still move. */
+  private isLive(): boolean {
+    if (!this.run) return false;
+    const category = statusCategory(this.run.status);
+    return category === 'inProgress' || category === 'unknown';
   }
 
   // ---- logs ------------------------------------------------------------------------------------------
 
-  private async loadNewest(): Promise<void> {
-    if (this.loadingNewest) return;
-    this.loadingNewest = true;
-    this.postLoading();
+  /**
+   * Logs are polled only while someone can see them: the panel visible and its window focused. Then while
+   * the run is live (or changed since the last poll, or was just sent a follow-up), and a first load that
+   * failed is retried.
+   */
+  private wantsLogs(): boolean {
+    if (this.disposed || !this.view.isVisible() || !(this.deps.windowFocus?.isFocused() ?? true)) return false;
+    if (!this.feed.loadedNewest) return this.scheduler.failures > 0;
+    return this.isLive() || this.logsStale || this.clock.now() < this.followUntil;
+  }
+
+  private reschedule(): void {
+    if (this.disposed) return;
+    this.scheduler.reschedule();
+  }
+
+  /** One request: the newest page first, then the entries added since the last load. */
+  private async pollLogs(): Promise<void> {
     this.lastPollAt = this.clock.now();
+    const first = !this.feed.loadedNewest;
+    if (first) {
+      this.loadingNewest = true;
+      this.postLoading();
+    }
     try {
-      const update = await this.feed.loadNewest(this.abort.signal);
-      this.failures = 0;
+      const update = first ? await this.feed.loadNewest(this.abort.signal) : await this.feed.loadNew(this.abort.signal);
       // Cleared before applying: a status change carried by this very page asks for one more poll.
       this.logsStale = false;
       this.applyFeedUpdate(update);
-    } catch (error) {
-      this.onLogsError(error);
     } finally {
-      this.loadingNewest = false;
-      this.postLoading();
-      this.schedulePoll();
+      if (first) {
+        this.loadingNewest = false;
+        this.postLoading();
+      }
     }
   }
 
@@ -357,51 +284,6 @@ export class RunSession implements Disposable {
     }
   }
 
-  /** Fetches the entries added since the last load: one request, at most a page. */
-  private async pollNow(): Promise<void> {
-    if (this.pollInFlight || this.disposed) return;
-    this.clock.clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-    this.pollInFlight = true;
-    this.lastPollAt = this.clock.now();
-    try {
-      const update = this.feed.loadedNewest ? await this.feed.loadNew(this.abort.signal) : await this.feed.loadNewest(this.abort.signal);
-      this.failures = 0;
-      // Cleared before applying: a status change carried by this very page asks for one more poll.
-      this.logsStale = false;
-      this.applyFeedUpdate(update);
-    } catch (error) {
-      this.onLogsError(error);
-    } finally {
-      this.pollInFlight = false;
-      this.schedulePoll();
-    }
-  }
-
-  /**
-   * Polls only while the panel is visible and the run is in progress (or changed since the last poll,
-   * or was just sent a follow-up), at most once per LOG_POLL_INTERVAL_MS, backing off after failures.
-   */
-  private schedulePoll(): void {
-    this.scheduleIfWanted();
-    this.updatePollingIndicator();
-  }
-
-  private scheduleIfWanted(): void {
-    if (this.disposed || this.pollTimer !== undefined || this.pollInFlight || this.loadingNewest || this.pollingHalted) return;
-    if (!this.view.isVisible()) return;
-    const wanted = this.feed.loadedNewest
-      ? this.isInProgress() || this.logsStale || this.clock.now() < this.followUntil
-      : this.failures > 0; // the first load failed: retry it with backoff
-    if (!wanted) return;
-    const interval = this.failures === 0 ? LOG_POLL_INTERVAL_MS : Math.min(LOG_POLL_MAX_BACKOFF_MS, LOG_POLL_INTERVAL_MS * 2 ** this.failures);
-    const delay = Math.max(0, this.lastPollAt + interval - this.clock.now());
-    this.pollTimer = this.clock.setTimeout(() => {
-      this.pollTimer = undefined;
-      void this.pollNow();
-    }, delay);
-  }
-
   /** Tells the webview when following starts or stops (its "Live" badge). */
   private updatePollingIndicator(): void {
     if (this.isPolling !== this.postedPolling) this.postState();
@@ -416,16 +298,14 @@ export class RunSession implements Disposable {
 
   private onLogsError(error: unknown): void {
     if (isCancellation(error) || this.disposed) return;
-    this.failures++;
-    if (isApiError(error) && PERMANENT_ERROR_KINDS.has(error.kind)) this.pollingHalted = true;
-    this.deps.log.warn(`Run details #${this.runId}: loading logs failed (${this.failures} in a row): ${describeError(error)}`);
+    this.deps.log.warn(`Run details #${this.runId}: loading logs failed (${this.scheduler.failures} in a row): ${describeError(error)}`);
     this.postError(`Could not load the logs: ${errorMessage(error)}`);
   }
 
   // ---- actions ---------------------------------------------------------------------------------------
 
   private async openExternal(url: string, kind: ResultKind): Promise<void> {
-    const safe = safeHttpsUrl(url);
+    const safe = safeExternalUrl(url);
     if (!safe) {
       this.deps.log.warn(`Run details #${this.runId}: refused to open a ${schemeOf(url)} link; only https links open in the browser`);
       this.post({ type: 'actionResult', kind, ok: false, message: 'Only https links can be opened.' });
@@ -451,7 +331,7 @@ export class RunSession implements Disposable {
       this.post({ type: 'followUpResult', ok: false, message: toLabel(message, 1000) });
       if (mayHaveArrived) {
         this.logsStale = true;
-        this.schedulePoll();
+        this.reschedule();
       }
     }
   }
@@ -498,7 +378,8 @@ export class RunSession implements Disposable {
           report(`${this.feed.entries.length} of ${this.feed.totalLogs} entries`);
         });
       });
-      await target.write(format === 'json' ? this.exportJson() : this.exportText());
+      const log = { runId: this.runId, status: this.run?.status, totalLogs: this.feed.totalLogs, entries: this.feed.entries, rawEntries: this.feed.rawEntries };
+      await target.write(format === 'json' ? exportJson(log) : exportText(log));
       const message = `Exported ${this.feed.entries.length} entries to ${target.label}.`;
       this.deps.log.info(`Run details #${this.runId}: ${message}`);
       this.post({ type: 'actionResult', kind: 'export', ok: true, message: toLabel(message, 1000) });
@@ -511,22 +392,6 @@ export class RunSession implements Disposable {
       const message = isApiError(error) ? errorMessage(error) : `Could not write the file: ${error instanceof Error ? error.message : String(error)}`;
       this.post({ type: 'actionResult', kind: 'export', ok: false, message: toLabel(message, 1000) });
     }
-  }
-
-  private exportJson(): string {
-    const content = {
-      runId: this.runId,
-      status: this.run?.status ?? null,
-      totalLogs: this.feed.totalLogs,
-      firstIndex: this.feed.entries[0]?.index ?? 0,
-      logs: this.feed.rawEntries,
-    };
-    return `${JSON.stringify(content, null, 2)}\n`;
-  }
-
-  private exportText(): string {
-    const header = [`Codegen run #${this.runId}`, `Status: ${this.run?.status ?? 'unknown'}`, `Entries: ${this.feed.entries.length} of ${this.feed.totalLogs}`];
-    return `${header.join('\n')}\n\n${this.feed.entries.map(logEntryToText).join('\n\n')}\n`;
   }
 
   // ---- posting ---------------------------------------------------------------------------------------

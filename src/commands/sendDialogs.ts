@@ -1,0 +1,207 @@
+// How the commands (and the quick fixes, which open the same picker) answer the send pipeline's
+// questions: modal dialogs, the prompt picker, a progress toast with rate-limit waits. Part of the send
+// bundle: everything it needs from the main bundle comes in through InteractiveDeps.
+import * as vscode from 'vscode';
+import type { RateWaitEvent } from '../api/rateGovernor';
+import type { AgentRun } from '../api/types';
+import { describeFindings, type LocatedFinding } from '../send/secretFindings';
+import type { OverLimitInfo, PickedRequest, Readiness, SendDialogs, SendInput } from '../send/sendTypes';
+import { WaitCountdown } from '../send/waitCountdown';
+import type { Interaction } from '../ui/interaction';
+import type { Clock } from '../util/clock';
+import type { Event } from '../util/events';
+import type { Log } from '../util/log';
+import type { PickerOptions, RequestPicker } from './sendPicker';
+
+/** What the interactive dialogs need from the main bundle (passed in, never imported). */
+export interface InteractiveDeps {
+  interaction: Interaction;
+  log: Log;
+  clock: Clock;
+  /** The window's rate governors' waits: the create class's are shown in the progress. */
+  rateWaits: Event<RateWaitEvent>;
+  /** Shows an error with the action that fixes it (Set API token, Select organization, ...). */
+  showError(error: unknown, what: string): Promise<void>;
+  /** Asks for a token (the Set API token command); resolves true once signed in. */
+  signIn(): Promise<boolean>;
+  /** Chooses an organization (the Select organization command); its id, or undefined. */
+  selectOrganization(): Promise<number | undefined>;
+  showRunDetails(runId: number): Promise<void>;
+  openExternal(url: string): Promise<void>;
+}
+
+const sendAnyway = (): string => vscode.l10n.t('Send anyway');
+
+export class InteractiveDialogs implements SendDialogs {
+  constructor(
+    private readonly deps: InteractiveDeps,
+    private readonly picker: RequestPicker,
+    private readonly pickerOptions: (input: SendInput) => PickerOptions,
+  ) {}
+
+  async fixReadiness(readiness: Exclude<Readiness, { kind: 'ready' }>): Promise<number | undefined> {
+    const ui = this.deps.interaction;
+    if (readiness.kind === 'configurationError') {
+      void ui.showMessage({ severity: 'error', message: readiness.message });
+      return undefined;
+    }
+    if (readiness.kind === 'signedOut') {
+      const setToken = vscode.l10n.t('Set API token');
+      const choice = await ui.showMessage({ severity: 'info', message: vscode.l10n.t('Set your Codegen API token to send work to Codegen.'), actions: [setToken] });
+      if (choice !== setToken || !(await this.deps.signIn())) return undefined;
+    }
+    return this.deps.selectOrganization();
+  }
+
+  pickRequest(input: SendInput): Promise<PickedRequest | undefined> {
+    return this.picker.pick(this.pickerOptions(input));
+  }
+
+  async overLimit(info: OverLimitInfo): Promise<'trim' | 'send' | 'cancel'> {
+    const count = info.charCount.toLocaleString('en-US');
+    const limit = info.maxChars.toLocaleString('en-US');
+    if (info.stage === 'request') {
+      const choice = await this.deps.interaction.showMessage({
+        severity: 'warning',
+        modal: true,
+        message: vscode.l10n.t('Your request is {0} characters, over the limit of {1}.', count, limit),
+        detail: vscode.l10n.t('The limit is the setting codegen.context.maxChars.'),
+        actions: [sendAnyway()],
+      });
+      return choice === sendAnyway() ? 'send' : 'cancel';
+    }
+    const trim = vscode.l10n.t('Trim');
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: vscode.l10n.t('The prompt is {0} characters, over the limit of {1}.', count, limit),
+      detail: vscode.l10n.t('Trim cuts the code to fit (your request stays whole and the prompt says what was left out). Send anyway sends everything. The limit is the setting codegen.context.maxChars.'),
+      actions: [trim, sendAnyway()],
+    });
+    return choice === trim ? 'trim' : choice === sendAnyway() ? 'send' : 'cancel';
+  }
+
+  review(prompt: string): Promise<string | undefined> {
+    return this.deps.interaction.reviewPrompt({ text: prompt, language: 'markdown' });
+  }
+
+  async secretsFound(findings: readonly LocatedFinding[]): Promise<boolean> {
+    const detail = describeFindings(findings);
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: findings.length === 1 ? vscode.l10n.t('What you are about to send may contain a secret.') : vscode.l10n.t('What you are about to send may contain {0} secrets.', findings.length),
+      detail:
+        findings.length === 1
+          ? vscode.l10n.t("{0}\n\nCodegen's agent, its logs and the pull request could expose it. Cancel and remove it from the selection, or send anyway.", detail)
+          : vscode.l10n.t("{0}\n\nCodegen's agent, its logs and the pull request could expose them. Cancel and remove them from the selection, or send anyway.", detail),
+      actions: [sendAnyway()],
+    });
+    return choice === sendAnyway();
+  }
+
+  async scanFailed(message: string): Promise<boolean> {
+    const sendWithoutChecking = vscode.l10n.t('Send without checking');
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: vscode.l10n.t('Codegen could not check the prompt for secrets.'),
+      detail: vscode.l10n.t('{0}\n\nSend it without the check?', message),
+      actions: [sendWithoutChecking],
+    });
+    return choice === sendWithoutChecking;
+  }
+
+  async repositoryLookupFailed(fullName: string, message: string): Promise<boolean> {
+    const useDefault = vscode.l10n.t("Use the organization's default");
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: vscode.l10n.t('Codegen could not look up the repository {0}.', fullName),
+      detail: vscode.l10n.t("{0}\n\nSend the run to the organization's default repository instead? Or set codegen.repositoryId.", message),
+      actions: [useDefault],
+    });
+    return choice === useDefault;
+  }
+
+  accessProblem(error: unknown, step: string): Promise<void> {
+    return this.deps.showError(error, step);
+  }
+
+  creating<T>(task: (signal: AbortSignal) => Promise<T>): Promise<{ value: T } | { error: unknown; cancelledWhileSending: boolean }> {
+    const { clock, log } = this.deps;
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Codegen', cancellable: true }, async (progress, token) => {
+        const creatingText = vscode.l10n.t('Creating the run…');
+        progress.report({ message: creatingText });
+        const countdown = new WaitCountdown(
+          clock,
+          (seconds) => progress.report({ message: vscode.l10n.t('Waiting for the rate limit: {0} s', seconds) }),
+          () => progress.report({ message: creatingText }),
+        );
+        const controller = new AbortController();
+        let cancelledWhileSending = false;
+        const subscriptions = [
+          this.deps.rateWaits((event) => {
+            if (event.rateClass !== 'create') return;
+            log.info(`Creating the run waits ${Math.ceil(event.waitMs / 1000)} s for the rate limit (${event.reason}).`);
+            countdown.start(event.waitMs);
+          }),
+          token.onCancellationRequested(() => {
+            // Cancelling a wait is safe; once the request is out, the run may already exist.
+            cancelledWhileSending = !countdown.active;
+            controller.abort();
+          }),
+        ];
+        try {
+          return { value: await task(controller.signal) };
+        } catch (error) {
+          return { error, cancelledWhileSending };
+        } finally {
+          countdown.dispose();
+          for (const s of subscriptions) s.dispose();
+        }
+      }),
+    );
+  }
+
+  async createFailed(message: string): Promise<'retry' | 'stop'> {
+    const retry = vscode.l10n.t('Retry');
+    const showLog = vscode.l10n.t('Show log');
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'error',
+      message: vscode.l10n.t('Creating the Codegen run failed: {0} Your request is kept.', message),
+      actions: [retry, showLog],
+    });
+    if (choice === showLog) this.deps.log.show();
+    return choice === retry ? 'retry' : 'stop';
+  }
+
+  failed(error: unknown, step: string): Promise<void> {
+    return this.deps.showError(error, step);
+  }
+
+  mayExist(): void {
+    void this.deps.interaction.showMessage({
+      severity: 'warning',
+      message: vscode.l10n.t('Codegen may have created the run: no answer arrived. The Runs view is refreshed; check it before sending again.'),
+    });
+  }
+
+  created(run: AgentRun, title: string): void {
+    this.picker.clear();
+    void this.announce(run, title);
+  }
+
+  private async announce(run: AgentRun, title: string): Promise<void> {
+    const showDetails = vscode.l10n.t('Show details');
+    const choice = await this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Codegen started run #{0}: {1}', run.id, title), actions: [showDetails] });
+    if (choice !== showDetails) return;
+    try {
+      await this.deps.showRunDetails(run.id);
+    } catch (error) {
+      this.deps.log.warn(`Could not show the run's details: ${error instanceof Error ? error.message : String(error)}`);
+      if (run.webUrl) await this.deps.openExternal(run.webUrl);
+    }
+  }
+}

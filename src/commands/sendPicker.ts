@@ -1,0 +1,158 @@
+// The request step of the send pipeline for the commands: the prompt picker (type a request, pick a
+// recent one or a template, attach images). A request that does not go through is kept: the next picker
+// starts with it. Part of the send bundle.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  BUILT_IN_TEMPLATES,
+  ImageAttachmentError,
+  applyTemplate,
+  formatBytes,
+  imageToDataUri,
+  mergeTemplates,
+  type PromptHistory,
+  type PromptTemplate,
+} from '../context';
+import type { AttachedImage, PickedRequest } from '../send/sendTypes';
+import type { Interaction, PromptTemplateChoice } from '../ui/interaction';
+import type { Log } from '../util/log';
+
+export const MAX_IMAGES = 10;
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
+
+/** What was asked but not sent yet. */
+export interface Draft {
+  text: string;
+  images: AttachedImage[];
+}
+
+export interface PickerOptions {
+  title: string;
+  placeHolder: string;
+  /** Text to start with when there is no draft (e.g. a quick fix's suggested request). */
+  initialText?: string;
+}
+
+export class RequestPicker {
+  private draft: Draft | undefined;
+  private reportedTemplateProblems = '';
+
+  constructor(
+    private readonly ui: Interaction,
+    private readonly history: PromptHistory,
+    private readonly log: Log,
+    private readonly templatesSetting: () => unknown,
+    private readonly maxImageBytes: () => number,
+  ) {}
+
+  /** Keeps the request for the next picker (a guard stopped the send, or the create failed). */
+  keep(picked: PickedRequest): void {
+    this.draft = { text: picked.typed, images: picked.images };
+  }
+
+  /** The run exists: the draft is done with. */
+  clear(): void {
+    this.draft = undefined;
+  }
+
+  async pick(options: PickerOptions): Promise<PickedRequest | undefined> {
+    const templates = this.templates();
+    const choices: PromptTemplateChoice[] = templates.map((t) => ({ id: t.id, label: t.label, detail: templateSummary(t) }));
+    let value = this.draft?.text ?? options.initialText ?? '';
+    let images = [...(this.draft?.images ?? [])];
+    for (;;) {
+      const result = await this.ui.pickPrompt({
+        title: options.title,
+        placeHolder: options.placeHolder,
+        value,
+        history: this.history.entries(),
+        templates: choices,
+        images: images.map((image) => image.name),
+        allowImages: true,
+      });
+      if (!result) {
+        // Dismissing the picker keeps what it started with and any images attached meanwhile.
+        this.draft = value !== '' || images.length > 0 ? { text: value, images } : undefined;
+        return undefined;
+      }
+      switch (result.kind) {
+        case 'attachImages':
+          value = result.draft;
+          images = [...images, ...(await this.attachImages(images))];
+          break;
+        case 'clearImages':
+          value = result.draft;
+          images = [];
+          break;
+        case 'forget':
+          value = result.draft;
+          await this.history.remove(result.entry);
+          break;
+        case 'send': {
+          const template = result.templateId === undefined ? undefined : templates.find((t) => t.id === result.templateId);
+          const typed = result.text.trim();
+          const request = template ? applyTemplate(template, typed) : typed;
+          if (request !== '') {
+            const picked = { request, typed, images };
+            this.keep(picked);
+            return picked;
+          }
+          value = result.text;
+          break;
+        }
+      }
+    }
+  }
+
+  private templates(): PromptTemplate[] {
+    const { templates, problems } = mergeTemplates(BUILT_IN_TEMPLATES, this.templatesSetting());
+    const key = problems.join('\n');
+    // Once per distinct set of problems, not on every send.
+    if (key !== '' && key !== this.reportedTemplateProblems) for (const problem of problems) this.log.warn(`codegen.prompt.templates: ${problem}`);
+    this.reportedTemplateProblems = key;
+    return templates;
+  }
+
+  private async attachImages(already: readonly AttachedImage[]): Promise<AttachedImage[]> {
+    const uris = await this.ui.pickFiles({
+      title: vscode.l10n.t('Codegen: attach images to the run'),
+      openLabel: vscode.l10n.t('Attach'),
+      filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
+      canSelectMany: true,
+    });
+    if (!uris || uris.length === 0) return [];
+    const maxBytes = this.maxImageBytes();
+    const attached: AttachedImage[] = [];
+    const problems: string[] = [];
+    for (const uri of uris) {
+      const key = uri.toString();
+      const name = path.posix.basename(uri.path);
+      if (already.some((image) => image.key === key) || attached.some((image) => image.key === key)) continue;
+      if (already.length + attached.length >= MAX_IMAGES) {
+        problems.push(vscode.l10n.t('{0}: a run can have at most {1} images.', name, MAX_IMAGES));
+        continue;
+      }
+      try {
+        // The size is checked before reading, so a huge file is never loaded.
+        const stat = await vscode.workspace.fs.stat(uri);
+        if (stat.size > maxBytes) throw new ImageAttachmentError('too-large', vscode.l10n.t('{0} is {1}; images can be at most {2}.', name, formatBytes(stat.size), formatBytes(maxBytes)));
+        const bytes = await vscode.workspace.fs.readFile(uri);
+        attached.push({ key, name, dataUri: imageToDataUri(name, bytes, maxBytes) });
+      } catch (error) {
+        problems.push(error instanceof ImageAttachmentError ? error.message : vscode.l10n.t('{0} could not be read: {1}', name, error instanceof Error ? error.message : String(error)));
+      }
+    }
+    if (attached.length > 0) this.log.info(`Attached ${attached.length} image(s) to the next run.`);
+    if (problems.length > 0) {
+      this.log.warn(`Images not attached: ${problems.join(' ')}`);
+      const message = problems.length === 1 ? vscode.l10n.t('Image not attached: {0}', problems[0] ?? '') : vscode.l10n.t('{0} images were not attached: {1}', problems.length, problems.join(' '));
+      void this.ui.showMessage({ severity: 'error', message });
+    }
+    return attached;
+  }
+}
+
+function templateSummary(template: PromptTemplate): string {
+  const text = template.text.split('{request}').join('…').replace(/\s+/g, ' ').trim();
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}

@@ -1,0 +1,81 @@
+// Every id the extension shares with its manifest (package.json) or with VS Code's storage, in one typed
+// place: command ids, view ids, context keys for `when` clauses, setting keys and storage keys. A unit test
+// checks that this module and package.json agree, so a renamed command cannot break a menu silently.
+// No vscode import: the core may use these too.
+
+export const Commands = {
+  setToken: 'codegen.setToken',
+  signOut: 'codegen.signOut',
+  selectOrganization: 'codegen.selectOrganization',
+  showRunDetails: 'codegen.showRunDetails',
+  refreshRuns: 'codegen.refreshRuns',
+  filterRuns: 'codegen.filterRuns',
+  loadMoreRuns: 'codegen.loadMoreRuns',
+  openRun: 'codegen.openRun',
+  openRunInBrowser: 'codegen.openRunInBrowser',
+  openPullRequest: 'codegen.openPullRequest',
+  copyRunLink: 'codegen.copyRunLink',
+  followUp: 'codegen.followUp',
+  banChecks: 'codegen.banChecks',
+  unbanChecks: 'codegen.unbanChecks',
+  removeFromPr: 'codegen.removeFromPr',
+  runOnSelection: 'codegen.runOnSelection',
+  runOnFile: 'codegen.runOnFile',
+  newRun: 'codegen.newRun',
+  openWalkthrough: 'codegen.openWalkthrough',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Commands VS Code itself provides that the extension runs. */
+export const BuiltInCommands = {
+  setContext: 'setContext',
+  openWalkthrough: 'workbench.action.openWalkthrough',
+} as const;
+
+export const Views = {
+  container: 'codegen',
+  runs: 'codegen.runs',
+  runDetails: 'codegen.runDetails',
+  walkthrough: 'codegen.gettingStarted',
+} as const;
+
+export const ContextKeys = {
+  signedIn: 'codegen.signedIn',
+  organizationSelected: 'codegen.organizationSelected',
+  configurationError: 'codegen.configurationError',
+} as const;
+export type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
+
+/** Setting keys without the `codegen.` section prefix, as `getConfiguration('codegen').get(key)` takes them. */
+export const Settings = {
+  apiBaseUrl: 'apiBaseUrl',
+  organizationId: 'organizationId',
+  repositoryId: 'repositoryId',
+  model: 'model',
+  agentType: 'agentType',
+  pollingIntervalSeconds: 'polling.intervalSeconds',
+  notifications: 'notifications',
+  contextMaxChars: 'context.maxChars',
+  promptReviewBeforeSend: 'prompt.reviewBeforeSend',
+  promptTemplates: 'prompt.templates',
+  imagesMaxBytes: 'images.maxBytes',
+} as const;
+export type SettingKey = (typeof Settings)[keyof typeof Settings];
+export const SETTINGS_SECTION = 'codegen';
+
+/** The full key of a setting, as in settings.json and `affectsConfiguration`. */
+export function settingId(key: SettingKey): string {
+  return `${SETTINGS_SECTION}.${key}`;
+}
+
+/** Keys in the extension's globalState (and SecretStorage). */
+export const StateKeys = {
+  runsCache: 'codegen.runs.cache',
+  runsFilter: 'codegen.runs.filter',
+  promptHistory: 'codegen.prompt.history',
+} as const;
+
+export const SecretKeys = {
+  token: 'codegen.apiToken',
+  tokenOwner: 'codegen.apiTokenOwner',
+} as const;

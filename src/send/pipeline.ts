@@ -1,0 +1,166 @@
+// The one send pipeline. Every way work reaches Codegen (the commands, quick fixes, TODO comments, chat,
+// agent-mode tools, the API for other extensions) goes through these steps, so no guard can be skipped:
+//   ready (signed in, organization) -> request -> prompt (context) -> size guard -> review -> secret scan
+//   -> repository decision -> create -> the run in the tree at once.
+// Each entry point answers the pipeline's questions through its SendDialogs; the pipeline itself never
+// touches vscode. Git and the repository lookup run while the user types the request.
+
+import type { AgentRun, CreateRunInput } from '../api/types';
+import { buildPrompt, buildTrimmed, planPrompt, sourceTextOf } from './prepare';
+import { lookUpRepository, type RepositoryLookup } from './repositoryDecision';
+import { RepositoryResolver } from './repositoryResolver';
+import type { LocatedFinding } from './secretFindings';
+import { scanPrompt } from './secretGuard';
+import type { GitContext, NotSentReason, PickedRequest, SendDialogs, SendHost, SendInput, SendOutcome } from './sendTypes';
+
+export class SendPipeline {
+  private readonly repositories: RepositoryResolver;
+
+  constructor(private readonly host: SendHost) {
+    this.repositories = new RepositoryResolver(host.api, host.clock);
+  }
+
+  /** Another token or organization may see other repositories. */
+  forgetRepositories(): void {
+    this.repositories.clear();
+  }
+
+  async send(input: SendInput, dialogs: SendDialogs): Promise<SendOutcome> {
+    const { host } = this;
+    const orgId = await this.ready(dialogs);
+    if (orgId === undefined) return this.notSent(dialogs, 'notReady');
+
+    const git = input.target.git().catch((error: unknown): GitContext | undefined => {
+      host.log.debug(`Git information unavailable: ${messageOf(error)}`);
+      return undefined;
+    });
+    const repository = git.then((info) =>
+      lookUpRepository({ orgId, settingRepoId: input.overrides?.repoId ?? host.settings.repositoryId(), git: info, resolver: this.repositories, inspectError: (e) => host.inspectError(e) }),
+    );
+
+    const picked = input.request ?? (await dialogs.pickRequest(input));
+    if (!picked || picked.request.trim() === '') return this.notSent(dialogs, 'noRequest');
+
+    const gitInfo = await git;
+    const maxChars = input.maxChars ?? host.settings.maxChars();
+    const plan = planPrompt(input.target, picked.request, gitInfo, maxChars, host.extensionVersion);
+    let built = buildPrompt(plan);
+    if (built.overLimit) {
+      const choice = await dialogs.overLimit({ charCount: built.charCount, maxChars, stage: plan.kind === 'document' ? 'code' : 'request' });
+      if (choice === 'cancel') return this.notSent(dialogs, 'overLimit', `The prompt is ${built.charCount} characters, over the limit of ${maxChars}.`);
+      if (choice === 'trim') {
+        built = buildTrimmed(plan);
+        if (built.overLimit && (await dialogs.overLimit({ charCount: built.charCount, maxChars, stage: 'request' })) !== 'send') {
+          return this.notSent(dialogs, 'overLimit', `Even without the code the prompt is ${built.charCount} characters.`);
+        }
+      }
+    }
+    // Where the work came from: the API's runs say so in `source`, every run names its entry point.
+    const metadata: Record<string, unknown> = { ...(input.metadata ?? {}), ...built.metadata, source: input.origin === 'api' ? 'vscode-api' : 'vscode', entry_point: input.origin };
+
+    let prompt = built.prompt;
+    if (dialogs.review && host.settings.reviewBeforeSend()) {
+      const reviewed = await dialogs.review(prompt);
+      if (reviewed === undefined || reviewed.trim() === '') return this.notSent(dialogs, 'reviewCancelled');
+      prompt = reviewed;
+    }
+
+    const source = input.target.kind === 'document' ? sourceTextOf(input.target, metadata) : undefined;
+    let findings: LocatedFinding[];
+    try {
+      findings = await scanPrompt(host.scanner(), prompt, metadata, source);
+    } catch (error) {
+      host.log.error(`The secret scan could not run: ${messageOf(error)}`);
+      if (!(await dialogs.scanFailed(messageOf(error)))) return this.notSent(dialogs, 'scanFailed');
+      findings = [];
+    }
+    if (findings.length > 0 && !(await dialogs.secretsFound(findings))) {
+      return this.notSent(dialogs, 'secrets', `It looks like it contains ${findings.map((f) => `${f.kind} ${f.where}`).join(', ')}.`);
+    }
+
+    const repoId = await this.decideRepository(await repository, dialogs);
+    if (repoId === false) return this.notSent(dialogs, 'repositoryLookup');
+    if (repoId === 'access') return this.notSent(dialogs, 'access');
+
+    const runInput: CreateRunInput = { prompt, metadata };
+    if (repoId !== undefined) runInput.repoId = repoId;
+    const model = input.overrides?.model ?? host.settings.model();
+    if (model !== undefined) runInput.model = model;
+    const agentType = input.overrides?.agentType ?? host.settings.agentType();
+    if (agentType !== undefined) runInput.agentType = agentType;
+    if (picked.images.length > 0) runInput.images = picked.images.map((image) => image.dataUri);
+    return this.create(orgId, runInput, built.title, picked, dialogs);
+  }
+
+  private async ready(dialogs: SendDialogs): Promise<number | undefined> {
+    const readiness = this.host.readiness();
+    if (readiness.kind === 'ready') return readiness.organizationId;
+    return dialogs.fixReadiness(readiness);
+  }
+
+  /** The repo_id to send (undefined: the organization's default), false when the user stops, 'access' for 401/403. */
+  private async decideRepository(lookup: RepositoryLookup, dialogs: SendDialogs): Promise<number | undefined | false | 'access'> {
+    switch (lookup.kind) {
+      case 'chosen':
+        this.host.log.info(`Repository: ${lookup.why}.`);
+        return lookup.repoId;
+      case 'access':
+        this.host.log.warn(`Looking up the repository ${lookup.fullName} was refused: ${messageOf(lookup.error)}`);
+        await dialogs.accessProblem(lookup.error, 'Looking up the repository');
+        return 'access';
+      case 'failed':
+        this.host.log.warn(`Looking up the repository ${lookup.fullName} failed: ${lookup.message}`);
+        return (await dialogs.repositoryLookupFailed(lookup.fullName, lookup.message)) ? undefined : false;
+    }
+  }
+
+  private async create(orgId: number, input: CreateRunInput, title: string, picked: PickedRequest, dialogs: SendDialogs): Promise<SendOutcome> {
+    const { host } = this;
+    for (;;) {
+      host.log.info(
+        `Creating a Codegen run in organization ${orgId}: ${input.prompt.length} characters${input.images ? `, ${input.images.length} image(s)` : ''}${input.repoId !== undefined ? `, repository ${input.repoId}` : ''}.`,
+      );
+      const outcome = await dialogs.creating((signal) => host.api.createRun(orgId, input, { signal }));
+      if ('value' in outcome) return this.created(outcome.value, title, picked, dialogs);
+      const facts = host.inspectError(outcome.error);
+      const malformedSuccess = facts.kind === 'malformed' && (facts.status ?? 0) >= 200 && (facts.status ?? 0) < 300;
+      if (outcome.cancelledWhileSending || facts.mayHaveBeenCreated === true || malformedSuccess) {
+        host.log.warn(`Creating the run may have succeeded: ${facts.message}`);
+        host.refreshSoon();
+        dialogs.mayExist();
+        return { kind: 'mayExist' };
+      }
+      if (facts.kind === 'cancelled') return this.notSent(dialogs, 'cancelled');
+      if (facts.kind === 'unauthorized' || facts.kind === 'forbidden') {
+        await dialogs.accessProblem(outcome.error, 'Creating the Codegen run');
+        return this.notSent(dialogs, 'access', facts.message);
+      }
+      if (facts.kind === 'network' || facts.kind === 'timeout' || facts.kind === 'rateLimited') {
+        host.log.error(`Creating the Codegen run failed: ${facts.message}`);
+        if ((await dialogs.createFailed(facts.message)) === 'retry') continue;
+        return this.notSent(dialogs, 'failed', facts.message);
+      }
+      await dialogs.failed(outcome.error, 'Creating the Codegen run');
+      return this.notSent(dialogs, 'failed', facts.message);
+    }
+  }
+
+  private async created(run: AgentRun, title: string, picked: PickedRequest, dialogs: SendDialogs): Promise<SendOutcome> {
+    // Into the tree before anything else: no list call, reveal or toast comes first.
+    this.host.runCreated(run);
+    this.host.log.info(`Created Codegen run ${run.id}.`);
+    dialogs.created(run, title);
+    if (picked.typed !== '') await this.host.history.add(picked.typed);
+    return { kind: 'created', run, title };
+  }
+
+  private notSent(dialogs: SendDialogs, reason: NotSentReason, message?: string): SendOutcome {
+    this.host.log.info(`Nothing was sent to Codegen (${reason})${message ? `: ${message}` : ''}.`);
+    dialogs.notSent?.(reason);
+    return message === undefined ? { kind: 'notSent', reason } : { kind: 'notSent', reason, message };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
