@@ -26,6 +26,7 @@ import type {
 
 export * from './types';
 export { GIT_AUTHOR, GIT_BASE_BRANCH, GIT_BASE_FILES, runBranchChanges, runBranchName, type SimCommitInput, type SimGitInfo, type SimRunBranchChanges } from './git';
+export { PULL_REQUEST_STATES } from './api';
 export {
   IN_PROGRESS_STATUSES,
   LOG_MESSAGE_TYPES,

@@ -24,7 +24,7 @@ export interface SimulatorOptions {
 
 export type SimulatorConfig = Required<Pick<SimulatorOptions, 'runDurationMs' | 'retryAfter' | 'rateLimits'>>;
 
-export type RequestRateClass = 'create' | 'standard' | 'logs' | 'control' | 'none';
+export type RequestRateClass = 'create' | 'standard' | 'logs' | 'prs' | 'control' | 'none';
 
 export interface RecordedRequest {
   seq: number;
