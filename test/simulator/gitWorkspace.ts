@@ -7,6 +7,7 @@
 // configured URL (`git config remote.origin.url`, which VS Code's git extension reads) stays github.com.
 
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SIM } from './fixtures';
 
@@ -62,4 +63,25 @@ export function clientGit(cwd: string, args: string[], input?: string): string {
     const stderr = (error as { stderr?: unknown }).stderr;
     throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${typeof stderr === 'string' ? stderr.trim() : String(error)}`);
   }
+}
+
+/** Writes files (repository-relative paths) under `dir`, making folders as needed. */
+export function writeFiles(dir: string, files: Record<string, string | Uint8Array>): void {
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(dir, ...file.split('/'));
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+}
+
+/** A plain repository at `dir` (made if missing) on `main` with one commit of `files`, and a local identity. */
+export function initRepository(dir: string, files: Record<string, string | Uint8Array>): string {
+  mkdirSync(dir, { recursive: true });
+  clientGit(dir, ['init', '--quiet', '--initial-branch', 'main']);
+  clientGit(dir, ['config', '--local', 'user.name', CLIENT_USER.name]);
+  clientGit(dir, ['config', '--local', 'user.email', CLIENT_USER.email]);
+  writeFiles(dir, files);
+  clientGit(dir, ['add', '--all']);
+  clientGit(dir, ['commit', '--quiet', '--no-verify', '-m', 'Initial commit']);
+  return dir;
 }
