@@ -56,7 +56,8 @@ export async function fetchPullRequestBranch(runner: GitRunner, request: FetchBr
   }
   const args = [
     '-c', 'gc.auto=0', '-c', 'maintenance.auto=false',
-    'fetch', '--no-tags', '--no-recurse-submodules', '--quiet', '--', remote.name, `+refs/heads/${request.branch}:${ref}`,
+    // --refmap= : no opportunistic update of refs/remotes/<remote>/<branch>; only the private ref moves.
+    'fetch', '--no-tags', '--no-recurse-submodules', '--refmap=', '--quiet', '--', remote.name, `+refs/heads/${request.branch}:${ref}`,
   ];
   const result = await runner.run(root, args, request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs });
   if (result.code !== 0) {
