@@ -91,7 +91,7 @@ export async function compareWithHead(runner: GitRunner, root: string, tipRevisi
 export async function readBlob(runner: GitRunner, root: string, revision: string, path: string): Promise<Uint8Array | undefined> {
   assertSafeRevision(revision);
   if (path === '' || path.startsWith('/') || path.includes('\0')) throw new ChangesError('gitFailed', `${JSON.stringify(path)} is not a repository path.`);
-  const listArgs = ['ls-tree', '-z', '--full-tree', `${revision}^{commit}`, '--', path];
+  const listArgs = ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', `${revision}^{commit}`, '--', path];
   const listed = await runner.run(root, listArgs);
   if (listed.code !== 0) throw gitFailure(listArgs, listed);
   // `<mode> SP <type> SP <object> TAB <path>`; only an entry for exactly this path counts.

@@ -60,8 +60,9 @@ const REPOSITORY_VARIABLES = [
 
 /**
  * The environment git runs with: the base one without askpass programs or repository overrides, prompts
- * disabled, messages in English (errors are recognized by their text), pathspecs literal, no optional locks
- * (a status never competes with VS Code's own git for the index lock).
+ * disabled, messages in English (errors are recognized by their text), no optional locks (a status never
+ * competes with VS Code's own git for the index lock). Not GIT_LITERAL_PATHSPECS: `git stash -u` relies on
+ * pathspec magic internally and, with it, leaves the untracked files it stashed in place.
  */
 export function gitEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
@@ -71,7 +72,6 @@ export function gitEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.Pr
     GIT_TERMINAL_PROMPT: '0',
     GCM_INTERACTIVE: 'never',
     LC_ALL: 'C',
-    GIT_LITERAL_PATHSPECS: '1',
     GIT_OPTIONAL_LOCKS: '0',
   };
 }

@@ -43,8 +43,8 @@ describe('changes: core', () => {
       const repo = initRepository(path.join(tempDir, 'repo'), { 'a.txt': 'a\n' });
       const env = gitEnvironment({ PATH: process.env.PATH, GIT_DIR: '/nowhere', GIT_ASKPASS: '/bin/evil', SSH_ASKPASS: '/bin/evil', LANG: 'de_DE.UTF-8', LANGUAGE: 'de' });
       assert.deepEqual(
-        [env.GIT_DIR, env.GIT_ASKPASS, env.SSH_ASKPASS, env.LANGUAGE, env.GIT_TERMINAL_PROMPT, env.LC_ALL, env.GIT_LITERAL_PATHSPECS],
-        [undefined, undefined, undefined, undefined, '0', 'C', '1'],
+        [env.GIT_DIR, env.GIT_ASKPASS, env.SSH_ASKPASS, env.LANGUAGE, env.GIT_TERMINAL_PROMPT, env.LC_ALL, env.GCM_INTERACTIVE],
+        [undefined, undefined, undefined, undefined, '0', 'C', 'never'],
       );
       const runner = new CliGitRunner({ baseEnv: { ...process.env, GIT_DIR: path.join(tempDir, 'nowhere'), GIT_WORK_TREE: tempDir } });
       assert.equal(await resolveRepository(runner, repo), clientGit(repo, ['rev-parse', '--show-toplevel']).trim());
