@@ -38,7 +38,7 @@ export interface ApiContext {
 }
 
 interface ApiRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   pattern: RegExp;
   rateClass: LimitedClass;
   handle(context: ApiContext): SimResponse;
@@ -58,6 +58,13 @@ const ROUTES: readonly ApiRoute[] = [
   { method: 'GET', pattern: new RegExp(`^${ORG}\\/agent\\/run\\/(\\d+)$`), rateClass: 'standard', handle: getRun },
   { method: 'GET', pattern: new RegExp(`^${ORG}\\/agent\\/runs$`), rateClass: 'standard', handle: listRuns },
   { method: 'GET', pattern: /^\/v1\/alpha\/organizations\/(\d+)\/agent\/run\/(\d+)\/logs$/, rateClass: 'logs', handle: getLogs },
+  { method: 'PATCH', pattern: new RegExp(`^${ORG}\\/prs\\/(\\d+)$`), rateClass: 'prs', handle: (context) => setPullRequestState(context, undefined, context.ids[1]) },
+  {
+    method: 'PATCH',
+    pattern: new RegExp(`^${ORG}\\/repos\\/(\\d+)\\/prs\\/(\\d+)$`),
+    rateClass: 'prs',
+    handle: (context) => setPullRequestState(context, context.ids[1], context.ids[2]),
+  },
 ];
 
 export type RouteMatch =
@@ -159,6 +166,47 @@ function prAction(context: ApiContext, action: 'ban' | 'unban' | 'remove'): SimR
   run.removedFromPr = true;
   context.state.stopIfInProgress(run);
   return { status: 200, body: { message: `Codegen removed from the pull request of agent run ${run.id}; its agents were stopped.` } };
+}
+
+/** The states PATCH .../prs/{pr_id} accepts. */
+export const PULL_REQUEST_STATES = ['open', 'closed', 'draft', 'ready_for_review'] as const;
+
+/**
+ * PATCH .../prs/{pr_id}: `{state}` open / closed / draft / ready_for_review. The run JSON's PR `state` becomes
+ * open, closed or draft (ready_for_review: open). A merged PR, or draft / ready_for_review of a closed one,
+ * answers 200 with success false and an error, as the answer's shape suggests.
+ */
+function setPullRequestState(context: ApiContext, repoId: number | undefined, prId: number | undefined): SimResponse {
+  const org = requireOrganization(context);
+  const requested = bodyObject(context.body).state;
+  if (typeof requested !== 'string' || !(PULL_REQUEST_STATES as readonly string[]).includes(requested)) {
+    const issue = requested === undefined || requested === null
+      ? { loc: ['body', 'state'], msg: 'Field required', type: 'missing' }
+      : { loc: ['body', 'state'], msg: "Input should be 'open', 'closed', 'draft' or 'ready_for_review'", type: 'enum' };
+    throw validationError([issue]);
+  }
+  let repoFullName: string | undefined;
+  if (repoId !== undefined) {
+    repoFullName = context.state.reposOf(org.id).find((repo) => repo.id === repoId)?.full_name;
+    if (repoFullName === undefined) throw detailError(404, `Repository ${repoId} not found in organization ${org.id}`);
+  }
+  const found = context.state
+    .runsOf(org.id)
+    .map((run) => ({ run, pullRequest: context.state.pullRequest(run) }))
+    .find(({ run, pullRequest }) => pullRequest?.id === prId && (repoFullName === undefined || run.effectiveRepoFullName === repoFullName));
+  if (!found?.pullRequest) throw detailError(404, `Pull request ${prId} not found`);
+  const { run, pullRequest } = found;
+  const number = Number(pullRequest.url.split('/').pop());
+  const answer = (success: boolean, error: string | null): SimResponse => ({
+    status: 200,
+    body: { success, url: pullRequest.url, number, title: pullRequest.title, state: run.prDetails.state, error },
+  });
+  if (run.prDetails.merged) return answer(false, `Pull request #${number} is merged: its state cannot change.`);
+  if (run.prDetails.state === 'closed' && (requested === 'draft' || requested === 'ready_for_review')) {
+    return answer(false, `Pull request #${number} is closed: reopen it first.`);
+  }
+  run.prDetails.state = requested === 'ready_for_review' ? 'open' : requested;
+  return answer(true, null);
 }
 
 function getLogs(context: ApiContext): SimResponse {

@@ -1,5 +1,5 @@
 // Runs the simulator as a process: `node out/test/simulator/cli.js [--port N] [--seed N] [--run-duration-ms N]
-// [--no-retry-after] [--no-rate-limits] [--historical-runs N]`. Prints one ready line; stops on SIGTERM/SIGINT.
+// [--no-retry-after] [--no-rate-limits] [--historical-runs N] [--git-root DIR]`. Prints one ready line; stops on SIGTERM/SIGINT.
 
 import { parseArgs } from 'node:util';
 import { CodegenSimulator, type SimulatorOptions } from './simulator';
@@ -21,6 +21,7 @@ export function parseCliOptions(argv: string[]): SimulatorOptions {
       seed: { type: 'string' },
       'run-duration-ms': { type: 'string' },
       'historical-runs': { type: 'string' },
+      'git-root': { type: 'string' },
       'no-retry-after': { type: 'boolean' },
       'no-rate-limits': { type: 'boolean' },
     },
@@ -38,6 +39,11 @@ export function parseCliOptions(argv: string[]): SimulatorOptions {
   if (seed !== undefined) options.seed = seed;
   if (runDurationMs !== undefined) options.runDurationMs = runDurationMs;
   if (historicalRuns !== undefined) options.historicalRuns = historicalRuns;
+  const gitRoot = values['git-root'];
+  if (gitRoot !== undefined) {
+    if (gitRoot.trim() === '') throw new Error('--git-root expects a folder');
+    options.gitRoot = gitRoot;
+  }
   return options;
 }
 

@@ -3,6 +3,7 @@
 
 import { RawBody, validateFault, type SimResponse } from './faults';
 import type { RepoInput } from './fixtures';
+import type { SimCommitInput, SimGitInfo } from './git';
 import type { ParsedBody } from './http';
 import type { ApiRepository, ApiRun, FaultSpec, RecordedRequest, SimRun, SimRunSeed, SimulatorConfig } from './types';
 
@@ -20,6 +21,11 @@ export interface ControlTarget {
   setOrganizationRepos(orgId: number, repos: RepoInput[]): void;
   reposOf(orgId: number): ApiRepository[];
   reset(): void;
+  /** True when the simulator was started with gitRoot. */
+  readonly gitEnabled: boolean;
+  gitInfo(runId: number): SimGitInfo | undefined;
+  deleteRunBranch(runId: number): boolean;
+  pushRunCommit(runId: number, input: SimCommitInput): boolean;
 }
 
 export interface ControlRequest {
@@ -37,6 +43,7 @@ export function clearsRecording(method: string, path: string): boolean {
 const ok = (body: unknown = { ok: true }): SimResponse => ({ status: 200, body });
 const badRequest = (error: string): SimResponse => ({ status: 400, body: { error } });
 const notFound = (error = 'Not Found'): SimResponse => ({ status: 404, body: { error } });
+const conflict = (error: string): SimResponse => ({ status: 409, body: { error } });
 
 function jsonBody(body: ParsedBody): unknown {
   if (body.kind === 'invalid') throw new ControlInputError('the body is not valid JSON');
@@ -64,6 +71,8 @@ function route(target: ControlTarget, { method, path, query, body }: ControlRequ
   const runMatch = /^\/_sim\/runs\/(\d+)(\/status)?$/.exec(path);
   const reposMatch = /^\/_sim\/orgs\/(\d+)\/repos$/.exec(path);
   const avatarMatch = /^\/_sim\/avatar\/(\d+)\.svg$/.exec(path);
+  const gitMatch = /^\/_sim\/runs\/(\d+)\/git(\/branch|\/commits)?$/.exec(path);
+  if (gitMatch) return routeGit(target, method, Number(gitMatch[1]), gitMatch[2] ?? '', body);
   const key = `${method} ${runMatch ? (runMatch[2] ? '/_sim/runs/:id/status' : '/_sim/runs/:id') : reposMatch ? '/_sim/orgs/:id/repos' : avatarMatch ? '/_sim/avatar' : path}`;
   switch (key) {
     case 'GET /_sim/requests': {
@@ -112,6 +121,42 @@ function route(target: ControlTarget, { method, path, query, body }: ControlRequ
     default:
       return notFound(`no control endpoint ${method} ${path}`);
   }
+}
+
+/** `GET /_sim/runs/:id/git`, `DELETE /_sim/runs/:id/git/branch`, `POST /_sim/runs/:id/git/commits`. */
+function routeGit(target: ControlTarget, method: string, runId: number, tail: string, body: ParsedBody): SimResponse {
+  const key = `${method} ${tail}`;
+  if (key !== 'GET ' && key !== 'DELETE /branch' && key !== 'POST /commits') return notFound(`no control endpoint ${method} /_sim/runs/${runId}/git${tail}`);
+  if (!target.gitEnabled) return notFound('the simulator runs without a git root (option gitRoot, CLI --git-root DIR)');
+  if (!target.getRun(runId)) return notFound(`no run ${runId}`);
+  if (key === 'DELETE /branch' && !target.deleteRunBranch(runId)) {
+    return conflict(`run ${runId} has no branch to delete: its PR has not appeared yet, or the branch was deleted already`);
+  }
+  if (key === 'POST /commits' && !target.pushRunCommit(runId, commitInput(body))) {
+    return conflict(`run ${runId} has no branch to commit to: its PR has not appeared yet, or the branch was deleted`);
+  }
+  const info = target.gitInfo(runId);
+  return info ? ok(info) : notFound(`run ${runId} works in a repository whose name cannot be a bare repository folder`);
+}
+
+function commitInput(body: ParsedBody): SimCommitInput {
+  const fields = objectBody(body);
+  const input: SimCommitInput = {};
+  if (fields.message !== undefined) {
+    if (typeof fields.message !== 'string' || fields.message.trim() === '') throw new ControlInputError('message must be a non-empty string');
+    input.message = fields.message;
+  }
+  if (fields.files !== undefined) {
+    const files = fields.files as Record<string, unknown> | null;
+    if (typeof files !== 'object' || files === null || Array.isArray(files) || Object.keys(files).length === 0) {
+      throw new ControlInputError('files must be a non-empty object of path: content (or null to delete)');
+    }
+    for (const [file, content] of Object.entries(files)) {
+      if (content !== null && typeof content !== 'string') throw new ControlInputError(`files[${JSON.stringify(file)}] must be a string or null`);
+    }
+    input.files = files as Record<string, string | null>;
+  }
+  return input;
 }
 
 function isRepoInput(value: unknown): value is RepoInput {

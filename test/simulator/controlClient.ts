@@ -2,6 +2,7 @@
 // (end-to-end tests against the CLI, in-host tests given only its URL).
 
 import type { RepoInput } from './fixtures';
+import type { SimCommitInput, SimGitInfo } from './git';
 import type { ApiRepository, ApiRun, FaultSpec, RecordedRequest, SimRun, SimRunSeed, SimulatorConfig } from './types';
 
 export interface ControlRequestFilter {
@@ -57,6 +58,21 @@ export class SimulatorControlClient {
 
   async setOrganizationRepos(orgId: number, repos: RepoInput[]): Promise<ApiRepository[]> {
     return (await this.call<{ items: ApiRepository[] }>('POST', `/_sim/orgs/${orgId}/repos`, repos)).items;
+  }
+
+  /** Needs a simulator started with gitRoot. */
+  gitInfo(runId: number): Promise<SimGitInfo> {
+    return this.call('GET', `/_sim/runs/${runId}/git`);
+  }
+
+  /** Deletes the run's PR branch ("deleted after merge"); answers the git info after. */
+  deleteRunBranch(runId: number): Promise<SimGitInfo> {
+    return this.call('DELETE', `/_sim/runs/${runId}/git/branch`);
+  }
+
+  /** Pushes one more commit to the run's PR branch; answers the git info after. */
+  pushRunCommit(runId: number, input: SimCommitInput = {}): Promise<SimGitInfo> {
+    return this.call('POST', `/_sim/runs/${runId}/git/commits`, input);
   }
 
   async reset(): Promise<void> {

@@ -1,12 +1,14 @@
 // Per-token sliding-window rate limits, one window per class, timed by the simulator's clock.
 
-export type LimitedClass = 'create' | 'standard' | 'logs';
+export type LimitedClass = 'create' | 'standard' | 'logs' | 'prs';
 
 /** The service's documented limits. */
 export const RATE_LIMITS: Readonly<Record<LimitedClass, { limit: number; windowMs: number }>> = {
   create: { limit: 10, windowMs: 60_000 },
   standard: { limit: 60, windowMs: 30_000 },
   logs: { limit: 60, windowMs: 60_000 },
+  /** PATCH of a pull request's state. */
+  prs: { limit: 30, windowMs: 60_000 },
 };
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };

@@ -7,7 +7,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { matchApiRoute, type RouteMatch } from './api';
 import { clearsRecording, handleControl, type ControlTarget } from './control';
 import { FaultTable, applyPayloadFault, faultAnswer, isAnsweringFault, malformedAnswer, type SimResponse } from './faults';
-import { RATE_LIMIT_MESSAGE, UNAUTHORIZED_MESSAGE, accountForToken, type RepoInput, type SimAccount } from './fixtures';
+import { RATE_LIMIT_MESSAGE, SIM, UNAUTHORIZED_MESSAGE, accountForToken, type RepoInput, type SimAccount } from './fixtures';
+import type { SimCommitInput, SimGitInfo } from './git';
 import { CORS_HEADERS, HttpError, parseBody, readBody, writeResponse, type ParsedBody } from './http';
 import { RateLimiter } from './rateLimits';
 import { SimState } from './state';
@@ -24,6 +25,8 @@ import type {
 } from './types';
 
 export * from './types';
+export { GIT_AUTHOR, GIT_BASE_BRANCH, GIT_BASE_FILES, runBranchChanges, runBranchName, type SimCommitInput, type SimGitInfo, type SimRunBranchChanges } from './git';
+export { PULL_REQUEST_STATES } from './api';
 export {
   IN_PROGRESS_STATUSES,
   LOG_MESSAGE_TYPES,
@@ -157,7 +160,42 @@ export class CodegenSimulator implements ControlTarget {
     return this.state.reposOf(orgId);
   }
 
-  /** Back to the seeded initial state: runs, repositories, config, faults, rate windows, recorded requests. */
+  // ---- git side (only with the gitRoot option) ----
+
+  get gitEnabled(): boolean {
+    return this.state.git !== undefined;
+  }
+
+  /** The bare repositories' folder, or undefined without gitRoot. */
+  get gitRoot(): string | undefined {
+    return this.state.git?.root;
+  }
+
+  /** Makes (on first use) the bare repository of `owner/name` with its base `main`; answers its path. Needs gitRoot. */
+  ensureGitRepository(repoFullName: string = SIM.repoFullName): string {
+    if (!this.state.git) throw new Error('the simulator was started without gitRoot');
+    return this.state.git.ensureRepo(repoFullName);
+  }
+
+  /** Bare path, branch and tip of a run's PR branch (pushing it first if the PR is due); undefined without gitRoot or run. */
+  gitInfo(runId: number): SimGitInfo | undefined {
+    const run = this.state.run(runId);
+    return run ? this.state.gitInfo(run) : undefined;
+  }
+
+  /** Deletes a run's PR branch from its bare repository, as GitHub does after a merge. False when there is none. */
+  deleteRunBranch(runId: number): boolean {
+    const run = this.state.run(runId);
+    return run ? this.state.deleteRunBranch(run) : false;
+  }
+
+  /** Pushes one more commit to a run's PR branch (default: adds notes/follow-up-<n>.md). False when there is no branch. */
+  pushRunCommit(runId: number, input: SimCommitInput = {}): boolean {
+    const run = this.state.run(runId);
+    return run ? this.state.pushRunCommit(run, input) : false;
+  }
+
+  /** Back to the seeded initial state: runs, repositories, config, faults, rate windows, recorded requests, bare repositories. */
   reset(): void {
     this.state.reset();
     this.faults.clear();

@@ -1,6 +1,7 @@
 // The simulator's data: runs, repositories, config. Mutations the API and the control surface share.
 
 import { SIM, completeRepo, defaultRepos, type RepoInput } from './fixtures';
+import { SimGitRepos, type SimCommitInput, type SimGitInfo } from './git';
 import { defaultLogCount, visibleLogCount } from './logs';
 import {
   currentPhase,
@@ -14,7 +15,7 @@ import {
   snapshotRun,
   type RunRecord,
 } from './runs';
-import type { ApiRepository, ApiRun, SimRun, SimRunSeed, SimulatorConfig, SimulatorOptions } from './types';
+import type { ApiPullRequest, ApiRepository, ApiRun, SimRun, SimRunSeed, SimulatorConfig, SimulatorOptions } from './types';
 
 export const DEFAULT_RUN_DURATION_MS = 60_000;
 
@@ -22,6 +23,8 @@ export class SimState {
   config: SimulatorConfig;
   readonly seed: number;
   readonly clock: { now(): number };
+  /** The bare repositories of `gitRoot`; undefined without it (no git at all). */
+  readonly git: SimGitRepos | undefined;
   private runs = new Map<number, RunRecord>();
   private repos = defaultRepos();
   private nextRunId = 1;
@@ -29,6 +32,7 @@ export class SimState {
   constructor(private readonly options: SimulatorOptions) {
     this.seed = options.seed ?? 1;
     this.clock = options.clock ?? { now: () => Date.now() };
+    this.git = options.gitRoot === undefined ? undefined : new SimGitRepos(options.gitRoot);
     this.config = this.initialConfig();
     this.reset();
   }
@@ -46,6 +50,7 @@ export class SimState {
   }
 
   reset(): void {
+    this.git?.reset();
     this.config = this.initialConfig();
     this.runs = new Map();
     this.repos = defaultRepos();
@@ -131,6 +136,8 @@ export class SimState {
       prDetails: { state: 'open', merged: false, ...(typeof pullRequest === 'object' ? pullRequest : {}) },
     };
     this.runs.set(id, run);
+    // The run's repository exists before its PR does: clients can clone it right away.
+    if (this.git?.handles(run.effectiveRepoFullName)) this.git.ensureRepo(run.effectiveRepoFullName);
     return run;
   }
 
@@ -145,7 +152,31 @@ export class SimState {
   }
 
   hasPullRequest(run: RunRecord): boolean {
-    return pullRequestOf(run, this.now()) !== null;
+    return this.pullRequest(run) !== null;
+  }
+
+  /** The run's PR now; the first time it is there, its branch is pushed to the bare repository (with gitRoot). */
+  pullRequest(run: RunRecord): ApiPullRequest | null {
+    const pullRequest = pullRequestOf(run, this.now());
+    if (pullRequest && this.git?.handles(run.effectiveRepoFullName)) this.git.publishRun(run.id, run.effectiveRepoFullName, Date.parse(pullRequest.created_at));
+    return pullRequest;
+  }
+
+  /** Git facts of a run (pushing its branch first if its PR is due); undefined without gitRoot. */
+  gitInfo(run: RunRecord): SimGitInfo | undefined {
+    if (!this.git?.handles(run.effectiveRepoFullName)) return undefined;
+    this.pullRequest(run);
+    return this.git.info(run.id, run.effectiveRepoFullName);
+  }
+
+  deleteRunBranch(run: RunRecord): boolean {
+    this.pullRequest(run);
+    return this.git?.deleteBranch(run.id) ?? false;
+  }
+
+  pushRunCommit(run: RunRecord, input: SimCommitInput): boolean {
+    this.pullRequest(run);
+    return this.git?.pushCommit(run.id, input, this.now()) ?? false;
   }
 
   /**
@@ -179,10 +210,12 @@ export class SimState {
   }
 
   render(run: RunRecord): ApiRun {
+    this.pullRequest(run);
     return renderRun(run, this.now());
   }
 
   snapshot(run: RunRecord): SimRun {
+    this.pullRequest(run);
     return snapshotRun(run, this.now(), visibleLogCount(run, this.now()));
   }
 

@@ -51,4 +51,6 @@ export const paths = {
   removeFromPr: (orgId: number = SIM.orgId) => `/v1/organizations/${orgId}/agent/run/remove-from-pr`,
   logs: (runId: number, query = '', orgId: number = SIM.orgId) => `/v1/alpha/organizations/${orgId}/agent/run/${runId}/logs${query}`,
   repos: (orgId: number = SIM.orgId, query = '') => `/v1/organizations/${orgId}/repos${query}`,
+  pullRequest: (prId: number, orgId: number = SIM.orgId) => `/v1/organizations/${orgId}/prs/${prId}`,
+  repoPullRequest: (repoId: number, prId: number, orgId: number = SIM.orgId) => `/v1/organizations/${orgId}/repos/${repoId}/prs/${prId}`,
 };

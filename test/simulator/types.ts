@@ -15,11 +15,16 @@ export interface SimulatorOptions {
   rateLimits?: boolean;
   /** Older runs pre-populated for org 1, spread over past days (default 0). */
   historicalRuns?: number;
+  /**
+   * Folder of the simulated GitHub's bare repositories (`<gitRoot>/<owner>/<name>.git`, made on first use).
+   * With it, a run's PR branch is pushed there when the PR first appears. Without it: no git at all.
+   */
+  gitRoot?: string;
 }
 
 export type SimulatorConfig = Required<Pick<SimulatorOptions, 'runDurationMs' | 'retryAfter' | 'rateLimits'>>;
 
-export type RequestRateClass = 'create' | 'standard' | 'logs' | 'control' | 'none';
+export type RequestRateClass = 'create' | 'standard' | 'logs' | 'prs' | 'control' | 'none';
 
 export interface RecordedRequest {
   seq: number;

@@ -1,0 +1,68 @@
+// Typed failures of the git operations that bring a run's work back, and the sanitizing of git's own words
+// before they reach a message: git's stderr can carry remote URLs with tokens, terminal escapes and pages of text.
+
+export type ChangesErrorKind =
+  /** The git executable was not found. */
+  | 'gitMissing'
+  /** The folder is not inside a git working tree (or is a bare repository). */
+  | 'notAGitRepository'
+  /** No remote of the repository names the PR's owner/name. */
+  | 'noMatchingRemote'
+  /** The remote has no such branch (typically deleted after the merge). */
+  | 'branchNotFound'
+  /** The remote refused us: credentials missing or wrong, no access. */
+  | 'authFailed'
+  /** Any other fetch failure (network, remote not a repository, transport not allowed). */
+  | 'fetchFailed'
+  /** The service gave a branch name git would reject, or one that could be taken for an option. */
+  | 'invalidBranchName'
+  /** The PR url is not `https://<host>/<owner>/<name>/pull/<number>`. */
+  | 'invalidPullRequestUrl'
+  /** HEAD and the branch share no commit (or HEAD has no commit yet). */
+  | 'noCommonHistory'
+  /** git ran longer than its timeout and was stopped. */
+  | 'timedOut'
+  /** A git command failed in a way none of the kinds above describes. */
+  | 'gitFailed';
+
+export class ChangesError extends Error {
+  override readonly name = 'ChangesError';
+
+  constructor(
+    readonly kind: ChangesErrorKind,
+    message: string,
+    /** git's stderr, sanitized and clamped (see sanitizeGitMessage); empty when git said nothing useful. */
+    readonly gitMessage = '',
+  ) {
+    super(message);
+  }
+}
+
+export function isChangesError(error: unknown, kind?: ChangesErrorKind): error is ChangesError {
+  return error instanceof ChangesError && (kind === undefined || error.kind === kind);
+}
+
+/** Longest git message kept, in characters. */
+export const MAX_GIT_MESSAGE_CHARS = 1500;
+
+// eslint-disable-next-line no-control-regex -- terminal escape sequences are what this removes
+const ANSI_ESCAPES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/g;
+// eslint-disable-next-line no-control-regex -- control characters other than tab and newline
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Credentials in URLs: `scheme://user:password@host` keeps `scheme://host`. */
+const URL_CREDENTIALS = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/]+@/g;
+/** Well-known token shapes (GitHub, GitLab), wherever they appear. */
+const TOKENS = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,})\b/g;
+
+/** git's stderr made safe to show: no escapes or control characters, no credentials, blank runs collapsed, clamped. */
+export function sanitizeGitMessage(text: string, maxChars = MAX_GIT_MESSAGE_CHARS): string {
+  const cleaned = text
+    .replace(/\r\n?/g, '\n')
+    .replace(ANSI_ESCAPES, '')
+    .replace(CONTROL_CHARACTERS, '')
+    .replace(URL_CREDENTIALS, '$1')
+    .replace(TOKENS, '***')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return cleaned.length > maxChars ? `${cleaned.slice(0, maxChars - 1)}…` : cleaned;
+}

@@ -1,0 +1,48 @@
+// Checking out a PR branch in a new worktree: a second folder on the branch, sharing the repository, so the
+// current working tree (and whatever is uncommitted in it) stays exactly as it is.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { assertValidBranchName } from './branchName';
+import { ChangesError } from './errors';
+import { gitFailure, type GitRunner } from './gitRunner';
+import { fastForwardBranch, planLocalBranch, setUpstream, worktreeHolding } from './localBranch';
+import { resolveCommit } from './repository';
+
+export interface WorktreeRequest {
+  /** Absolute folder for the new worktree; must not exist, or be an empty folder. */
+  dir: string;
+  branch: string;
+  /** The fetched tip (a sha or the run's private ref). */
+  tip: string;
+  /** Upstream of a newly created local branch. */
+  remoteName?: string;
+}
+
+export type WorktreeResult =
+  | { kind: 'added'; path: string; branch: string; tipSha: string; createdBranch: boolean; fastForwarded: boolean }
+  | { kind: 'diverged'; branch: string; localSha: string; tipSha: string }
+  | { kind: 'checkedOutElsewhere'; branch: string; worktreePath: string }
+  | { kind: 'pathNotEmpty'; path: string };
+
+/** Adds a worktree at `dir` on the PR branch (created, or moved forward if it is only behind). */
+export async function addWorktree(runner: GitRunner, root: string, request: WorktreeRequest): Promise<WorktreeResult> {
+  assertValidBranchName(request.branch);
+  if (!path.isAbsolute(request.dir)) throw new ChangesError('gitFailed', `The worktree folder must be an absolute path, not ${JSON.stringify(request.dir)}.`);
+  const dir = path.resolve(request.dir);
+  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) return { kind: 'pathNotEmpty', path: dir };
+  const { branch } = request;
+  const tipSha = await resolveCommit(runner, root, request.tip);
+  if (!tipSha) throw new ChangesError('gitFailed', `${request.tip} names no commit; fetch the branch first.`);
+  const plan = await planLocalBranch(runner, root, branch, tipSha);
+  if (plan.kind === 'diverged') return { kind: 'diverged', branch, localSha: plan.localSha, tipSha };
+  const holder = await worktreeHolding(runner, root, branch);
+  if (holder !== undefined) return { kind: 'checkedOutElsewhere', branch, worktreePath: holder };
+
+  if (plan.kind === 'fastForward') await fastForwardBranch(runner, root, branch, plan.localSha, tipSha);
+  const args = plan.kind === 'create' ? ['worktree', 'add', '--no-track', '-b', branch, dir, tipSha] : ['worktree', 'add', dir, branch];
+  const result = await runner.run(root, args);
+  if (result.code !== 0) throw gitFailure(args, result);
+  if (plan.kind === 'create' && request.remoteName !== undefined) await setUpstream(runner, root, branch, request.remoteName);
+  return { kind: 'added', path: dir, branch, tipSha, createdBranch: plan.kind === 'create', fastForwarded: plan.kind === 'fastForward' };
+}
