@@ -1,6 +1,7 @@
 // Bundles the extension (Node, CommonJS) and the webview script (browser, IIFE) into dist/.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
+const { modulesInTwoBundles } = require('./scripts/bundleCheck');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -121,31 +122,6 @@ targets.push({
 });
 for (const target of targets) target.metafile = true;
 
-/**
- * No source module in two bundles that run in the extension host: a class bundled twice is two classes
- * (instanceof fails, state splits). The send bundle gets what it needs from the main bundle through its
- * dependencies instead. The webview runs in another realm (the browser): it shares only the message
- * protocol and the URL policy, on purpose, so both sides check the same rules.
- */
-function checkNoModuleInTwoBundles(results) {
-  const owners = new Map();
-  results.forEach((result, index) => {
-    const target = targets[index];
-    if (target.platform !== 'node') return;
-    for (const input of Object.keys(result.metafile.inputs)) {
-      if (!input.startsWith('src/')) continue;
-      const list = owners.get(input) ?? [];
-      list.push(target.outfile);
-      owners.set(input, list);
-    }
-  });
-  const shared = [...owners].filter(([, outfiles]) => outfiles.length > 1);
-  if (shared.length > 0) {
-    for (const [input, outfiles] of shared) console.error(`✘ [ERROR] ${input} is bundled into ${outfiles.join(' and ')}`);
-    throw new Error(`${shared.length} source module(s) are in more than one extension-host bundle; pass them to the lazy bundle through its dependencies.`);
-  }
-}
-
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
   const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
@@ -156,8 +132,12 @@ async function main() {
   const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   fs.writeFileSync('dist/meta.json', JSON.stringify(results[0].metafile));
-  fs.writeFileSync('dist/bundles.json', JSON.stringify(Object.fromEntries(results.map((r, i) => [targets[i].outfile, Object.keys(r.metafile.inputs)]))));
-  checkNoModuleInTwoBundles(results);
+  fs.writeFileSync('dist/bundles.json', JSON.stringify(results.map((r, i) => ({ outfile: targets[i].outfile, platform: targets[i].platform, inputs: Object.keys(r.metafile.inputs) }))));
+  const shared = modulesInTwoBundles(results.map((r, i) => ({ outfile: targets[i].outfile, platform: targets[i].platform, inputs: Object.keys(r.metafile.inputs) })));
+  if (shared.length > 0) {
+    for (const { input, outfiles } of shared) console.error(`✘ [ERROR] ${input} is bundled into ${outfiles.join(' and ')}`);
+    throw new Error(`${shared.length} source module(s) are in more than one extension-host bundle; pass them to the lazy bundle through its dependencies.`);
+  }
 }
 
 main().catch((e) => {

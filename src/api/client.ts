@@ -4,8 +4,10 @@
 
 import { type Clock, systemClock } from '../util/clock';
 import { checkApiBaseUrl } from '../util/urlPolicy';
+import { ConcurrencyLimit } from './concurrency';
 import { CodegenApiError, isApiError } from './errors';
-import { type CallKind, errorFromResponse, parseRetryAfter, transportError } from './httpErrors';
+import { errorCode, id, nonNegative, pageQuery, parseAnswer, positive, readToken, withoutUndefined, type Answer, type RequestSpec } from './requestParts';
+import { errorFromResponse, parseRetryAfter, transportError } from './httpErrors';
 import { RateGovernor } from './rateGovernor';
 import { redactSecrets } from './sanitize';
 import {
@@ -16,7 +18,7 @@ import {
   parseRun,
   parseRunsPage,
   parseUser,
-  ShapeError,
+
 } from './schemas';
 import type {
   AgentRun,
@@ -29,7 +31,7 @@ import type {
   Organization,
   Page,
   PageQuery,
-  RateClass,
+
   Repository,
   ResumeRunInput,
   User,
@@ -88,77 +90,11 @@ export interface CodegenClientOptions {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_READ_RETRIES = 4;
 export const DEFAULT_MAX_CONCURRENT_READS = 4;
-/** Answers larger than this are not read as JSON (the largest real page is far smaller). */
-const MAX_BODY_CHARS = 16 * 1024 * 1024;
-
-type QueryValue = string | number | boolean | undefined;
-
-interface RequestSpec<T> {
-  method: 'GET' | 'POST';
-  /** Path under the base URL, built from validated integers only. */
-  path: string;
-  query?: Record<string, QueryValue>;
-  body?: Record<string, unknown>;
-  rateClass: RateClass;
-  kind: CallKind;
-  /** Turns the parsed JSON into the result; throws ShapeError when it does not fit. Absent: the body is ignored. */
-  parse?: (json: unknown) => T;
-}
-
-interface Answer {
-  status: number;
-  statusText: string;
-  retryAfter: string | null;
-  text: string;
-}
 
 /** Validates the base URL through the one URL policy (util/urlPolicy). */
 export function checkBaseUrl(raw: string): { ok: true; url: URL } | { ok: false; reason: string } {
   const checked = checkApiBaseUrl(raw);
   return checked.ok ? { ok: true, url: new URL(checked.url) } : checked;
-}
-
-/** Counts reads in flight; callers beyond the limit wait in order. */
-class ConcurrencyLimit {
-  private active = 0;
-  private readonly waiting: { grant: () => void }[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async acquire(signal?: AbortSignal): Promise<() => void> {
-    if (this.active >= this.limit) {
-      await new Promise<void>((resolve, reject) => {
-        const entry = {
-          grant: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
-        const onAbort = (): void => {
-          const index = this.waiting.indexOf(entry);
-          if (index >= 0) this.waiting.splice(index, 1);
-          reject(new CodegenApiError('cancelled', 'The request to Codegen was cancelled.'));
-        };
-        if (signal?.aborted) {
-          onAbort();
-          return;
-        }
-        signal?.addEventListener('abort', onAbort, { once: true });
-        this.waiting.push(entry);
-      });
-    } else {
-      this.active++;
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      // The slot passes straight to the next waiter, so `active` stays the same.
-      if (next) next.grant();
-      else this.active--;
-    };
-  }
 }
 
 export class CodegenClient implements CodegenApi {
@@ -350,7 +286,7 @@ export class CodegenClient implements CodegenApi {
   private async request<T>(spec: RequestSpec<T>, options: CallOptions = {}): Promise<T> {
     const signal = options.signal;
     if (signal?.aborted) throw transportError('cancelled', { kind: spec.kind, timeoutMs: 0 });
-    const token = await this.readToken();
+    const token = await readToken(this.getToken);
     const timeoutMs = positive(options.timeoutMs, this.timeoutMs);
     const background = options.retries === 'none';
     const maxRetries = background ? 0 : spec.kind === 'read' ? this.maxReadRetries : this.maxWriteRetries;
@@ -386,7 +322,7 @@ export class CodegenClient implements CodegenApi {
       }
 
       if (answer.status >= 200 && answer.status < 300) {
-        return this.parseAnswer(spec, answer);
+        return parseAnswer(spec, answer);
       }
       if (answer.status === 429) {
         const retryAfterMs = parseRetryAfter(answer.retryAfter, this.clock.now());
@@ -468,45 +404,6 @@ export class CodegenClient implements CodegenApi {
     }
   }
 
-  private parseAnswer<T>(spec: RequestSpec<T>, answer: Answer): T {
-    if (!spec.parse) return undefined as T;
-    const malformed = (why: string): CodegenApiError =>
-      new CodegenApiError('malformed', `The Codegen service sent an answer this extension cannot read (HTTP ${answer.status}): ${why}.`, {
-        status: answer.status,
-      });
-    if (answer.text.length > MAX_BODY_CHARS) throw malformed('the answer is too large');
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.text);
-    } catch {
-      throw malformed(answer.text.trim() === '' ? 'the answer is empty' : 'the answer is not valid JSON');
-    }
-    try {
-      return spec.parse(json);
-    } catch (error) {
-      if (error instanceof ShapeError) throw malformed(error.message);
-      throw malformed('the answer has an unexpected shape');
-    }
-  }
-
-  private async readToken(): Promise<string> {
-    let token: string | undefined;
-    try {
-      token = await this.getToken();
-    } catch {
-      throw new CodegenApiError('unauthorized', 'Could not read the Codegen API token. Set the token again.');
-    }
-    token = token?.trim();
-    if (!token) {
-      throw new CodegenApiError('unauthorized', 'No Codegen API token is set. Set a token; you can create one at https://codegen.com/token.');
-    }
-    // A header value with line breaks or non-ASCII makes fetch throw with the value in its message.
-    if (!/^[\x21-\x7e]+$/.test(token)) {
-      throw new CodegenApiError('unauthorized', 'The Codegen API token contains characters a token cannot have. Set the token again.');
-    }
-    return token;
-  }
-
   private urlFor(spec: RequestSpec<unknown>): URL {
     const url = new URL(spec.path, this.baseUrl);
     for (const [key, value] of Object.entries(spec.query ?? {})) {
@@ -533,42 +430,3 @@ export class CodegenClient implements CodegenApi {
   }
 }
 
-function positive(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-function nonNegative(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
-}
-
-/** Ids go into paths: only non-negative safe integers, so nothing can change the path. */
-function id(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new CodegenApiError('invalid', `Invalid ${name}: expected a non-negative integer.`, {
-      fields: [{ location: name, message: 'expected a non-negative integer' }],
-    });
-  }
-  return value;
-}
-
-function pageQuery(query: PageQuery): Record<string, QueryValue> {
-  return { skip: query.skip, limit: query.limit };
-}
-
-function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
-}
-
-/** A short, safe error code (ECONNRESET, UND_ERR_SOCKET) from a transport error, if it has one. */
-function errorCode(error: unknown): string | undefined {
-  const candidates: unknown[] = [];
-  if (error && typeof error === 'object') {
-    const record = error as { code?: unknown; cause?: unknown };
-    candidates.push(record.code);
-    if (record.cause && typeof record.cause === 'object') candidates.push((record.cause as { code?: unknown }).code);
-  }
-  for (const candidate of candidates) {
-    if (typeof candidate === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(candidate)) return candidate;
-  }
-  return undefined;
-}

@@ -9,7 +9,7 @@ import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
 import type { TokenStore } from './tokenStore';
 import type { ContextKeys } from '../ui/contextKeys';
-import { Commands, ContextKeys as ContextKeyIds } from '../ids';
+import { Commands, ContextKeys as ContextKeyIds, settingId, Settings as SettingKeys } from '../ids';
 
 export const TOKEN_PAGE_URL = 'https://codegen.com/token';
 
@@ -61,11 +61,11 @@ export class Session implements vscode.Disposable {
     this.subscriptions.push(
       tokens.onDidChange(() => void this.refreshSignedIn()),
       settings.onDidChange((event) => {
-        if (event.affectsConfiguration('codegen.apiBaseUrl')) {
+        if (event.affectsConfiguration(settingId(SettingKeys.apiBaseUrl))) {
           this.client = undefined;
           this.user = undefined;
         }
-        if (event.affectsConfiguration('codegen.apiBaseUrl') || event.affectsConfiguration('codegen.organizationId')) this.publish();
+        if (event.affectsConfiguration(settingId(SettingKeys.apiBaseUrl)) || event.affectsConfiguration(settingId(SettingKeys.organizationId))) this.publish();
       }),
     );
   }

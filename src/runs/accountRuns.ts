@@ -50,6 +50,7 @@ export interface AccountRunsOptions {
 export class AccountRuns implements Disposable {
   private poller: RunPoller | undefined;
   private account: string | undefined;
+  private storageKey: string | undefined;
   /** Bumped per state handled: a restore that finishes after a newer state is ignored. */
   private generation = 0;
   private disposed = false;
@@ -73,24 +74,37 @@ export class AccountRuns implements Disposable {
       this.stopPolling();
       if (!state.signedIn) {
         // Signed out: what was shown belongs to that account; its saved runs go with it.
-        const previous = this.account;
+        const previous = this.storageKey;
         this.account = undefined;
+        this.storageKey = undefined;
         store.useStorage(undefined);
         store.clear();
-        if (previous !== undefined) await this.options.cache.remove(previous.split('#')[0]!);
+        if (previous !== undefined) await this.options.cache.remove(previous);
       }
       return;
     }
-    const key = accountKey(state.baseUrl!, state.organizationId!, state.userId);
-    const account = `${key}#${state.tokenGeneration}`;
+    // Runs are kept per user: until the token's user is known, nothing is restored or saved (two tokens
+    // whose users are not known yet must not share one entry).
+    const key = state.userId === undefined ? undefined : accountKey(state.baseUrl!, state.organizationId!, state.userId);
+    // The same service, organization and token is the same account, even once its user is learned: the
+    // poller stays (no restart, no inherited waits lost), only the storage key gains the user.
+    const account = `${state.baseUrl}|${state.organizationId}|${state.tokenGeneration}`;
     if (this.poller && this.account === account) {
+      if (this.storageKey !== key && key !== undefined) {
+        this.storageKey = key;
+        store.useStorage(this.options.cache.forAccount(key));
+        // What this editor remembers of the account (runs created here, unreviewed ones) joins what is shown.
+        await store.restore();
+        store.saveNow();
+      }
       this.poller.resume();
       return;
     }
     this.stopPolling();
     this.account = account;
+    this.storageKey = key;
     store.clear();
-    store.useStorage(this.options.cache.forAccount(key));
+    store.useStorage(key === undefined ? undefined : this.options.cache.forAccount(key));
     await store.restore();
     if (generation !== this.generation || this.disposed) return;
     this.poller = new RunPoller({

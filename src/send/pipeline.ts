@@ -75,7 +75,7 @@ export class SendPipeline {
       findings = [];
     }
     if (findings.length > 0 && !(await dialogs.secretsFound(findings))) {
-      return this.notSent(dialogs, 'secrets', `It looks like it contains ${findings.map((f) => `${f.kind} ${f.where}`).join(', ')}.`);
+      return this.notSent(dialogs, 'secrets', findings.map((f) => `${f.kind} ${f.where}`).join(', '));
     }
 
     const repoId = await this.decideRepository(await repository, dialogs);

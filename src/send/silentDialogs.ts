@@ -45,5 +45,5 @@ export function describeNotSent(reason: string, message?: string): string {
     cancelled: 'it was cancelled',
     failed: 'creating the run failed',
   };
-  return `Codegen: the run was not created: ${why[reason] ?? reason}${message ? `. ${message}` : '.'}`;
+  return `Codegen: the run was not created: ${why[reason] ?? reason}${message ? `: ${message}` : ''}.`;
 }

@@ -1,4 +1,5 @@
 // What to tell the user about a failure, and which action fixes it. Pure, so it is unit-tested.
+import { settingId, Settings } from '../ids';
 import { isApiError } from '../api/errors';
 
 export const WEB_APP = 'https://codegen.com';
@@ -22,7 +23,7 @@ export function adviseOnError(error: unknown, what: string): ErrorAdvice {
   if (!isApiError(error)) {
     const text = error instanceof Error ? error.message : String(error);
     if (error instanceof Error && error.name === 'SettingsError') {
-      return { message: text, actions: [{ kind: 'openSettings', label: 'Open settings', query: 'codegen.apiBaseUrl' }] };
+      return { message: text, actions: [{ kind: 'openSettings', label: 'Open settings', query: settingId(Settings.apiBaseUrl) }] };
     }
     return { message: `${what} failed: ${text}`, actions: [{ kind: 'showLog', label: 'Show log' }] };
   }

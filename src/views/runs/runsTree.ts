@@ -133,10 +133,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const unreviewed = this.store.isUnreviewed(run.id);
     const item = new vscode.TreeItem(title, run.pullRequests.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
-    item.iconPath = unreviewed ? new vscode.ThemeIcon('diff', new vscode.ThemeColor('charts.purple')) : iconFor(category);
+    item.iconPath = iconFor(category);
     const when = formatRelative(run.createdAt, this.clock.now());
     const status = shownStatus(run);
-    item.description = [unreviewed ? vscode.l10n.t('changes to review') : undefined, status, when].filter(Boolean).join(' · ');
+    item.description = [unreviewed ? `● ${vscode.l10n.t('changes to review')}` : undefined, status, when].filter(Boolean).join(' · ');
     item.tooltip = runTooltip(run, category, this.clock.now(), unreviewed);
     item.contextValue = runContextValue(run, unreviewed);
     item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show run details'), arguments: [run.id] };

@@ -1,10 +1,10 @@
 // "2 running · 1 needs you" in the status bar; hidden when there is nothing to say.
 import * as vscode from 'vscode';
-import { Commands } from '../../ids';
+import { Commands, Views } from '../../ids';
 import type { RunStore } from '../../runs/runStore';
 
 export class RunsStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('codegen.runs', vscode.StatusBarAlignment.Left, 50);
+  private readonly item = vscode.window.createStatusBarItem(Views.runs, vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: RunStore) {
