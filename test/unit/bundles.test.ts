@@ -7,7 +7,7 @@ import * as path from 'node:path';
 const root = path.resolve(__dirname, '../../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same plain-JS check esbuild.js runs
 const { modulesInTwoBundles } = require(path.join(root, 'scripts', 'bundleCheck.js')) as {
-  modulesInTwoBundles(bundles: Array<{ outfile: string; platform: string; inputs: string[] }>): Array<{ input: string; outfiles: string[] }>;
+  modulesInTwoBundles: (bundles: Array<{ outfile: string; platform: string; inputs: string[] }>) => Array<{ input: string; outfiles: string[] }>;
 };
 
 describe('bundles', () => {
