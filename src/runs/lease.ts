@@ -313,7 +313,7 @@ export class RunsSnapshotFile {
   /** Writes the snapshot atomically. Failures are swallowed: other windows then poll themselves after the lease expires. */
   async publish(snapshot: RunsSnapshot): Promise<boolean> {
     // Slim records within a byte budget: every window reads this file every few seconds.
-    const bounded = fitToBudget({ ...snapshot, runs: snapshot.runs.slice(0, MAX_SNAPSHOT_RUNS).map(slimRun) }, SNAPSHOT_BYTE_BUDGET);
+    const bounded = fitToBudget({ ...snapshot, runs: snapshot.runs.slice(0, MAX_SNAPSHOT_RUNS).map(slimRun), hasMore: snapshot.hasMore || snapshot.runs.length > MAX_SNAPSHOT_RUNS }, SNAPSHOT_BYTE_BUDGET);
     try {
       await writeAtomically(this.fs, this.dir, this.file, JSON.stringify(bounded), `${this.tempTag}.${this.tempCounter++}`);
       // Our own write is not news to us.

@@ -685,6 +685,82 @@ describe('api client against the simulator', function () {
     }
   });
 
+  describe('the token never leaks, whatever fails', () => {
+    const secretToken = 'sk-leak-check-9f8e7d6c5b4a3210';
+
+    function assertNoToken(error: CodegenApiError): void {
+      for (const surface of [error.message, JSON.stringify(error), String(error.stack), inspect(error, { depth: 5 }), String(error), logLines.join('\n')]) {
+        assert.ok(!surface.includes(secretToken), `token found in: ${surface}`);
+      }
+    }
+
+    it('a network error whose message carries the token', async () => {
+      const failing: FetchLike = () => Promise.reject(Object.assign(new Error(`connect ECONNREFUSED (Authorization: Bearer ${secretToken}) ${secretToken}`), { code: 'ECONNREFUSED' }));
+      const error = await rejectsWith(settle(client({ getToken: () => secretToken, maxReadRetries: 0, fetch: failing }).getCurrentUser(), clock), 'network');
+      assertNoToken(error);
+      assert.match(logLines.join('\n'), /ECONNREFUSED/);
+    });
+
+    it('a timeout', async () => {
+      const hanging: FetchLike = (_url, init) =>
+        new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error(`aborted while sending ${secretToken}`))));
+      const call = client({ getToken: () => secretToken, maxReadRetries: 0, timeoutMs: 1_000, fetch: hanging }).getCurrentUser();
+      await clock.advance(1_001);
+      const error = await rejectsWith(call, 'timeout');
+      assertNoToken(error);
+    });
+
+    it('a body that echoes the bare token back', async () => {
+      const echoing: FetchLike = () =>
+        Promise.resolve({ status: 401, statusText: 'Unauthorized', headers: { get: () => null }, text: () => Promise.resolve(JSON.stringify({ message: `bad token ${secretToken}`, status_code: 401 })) });
+      const error = await rejectsWith(settle(client({ getToken: () => secretToken, fetch: echoing }).getCurrentUser(), clock), 'unauthorized');
+      assertNoToken(error);
+      assert.match(error.message, /bad token \[redacted\]/);
+    });
+
+    it('redaction hides tokens, not words: "Token revoked" stays readable', async () => {
+      const revoked: FetchLike = () =>
+        Promise.resolve({ status: 401, statusText: 'Unauthorized', headers: { get: () => null }, text: () => Promise.resolve(JSON.stringify({ message: 'Token revoked by an administrator', status_code: 401 })) });
+      const error = await rejectsWith(settle(client({ getToken: () => secretToken, fetch: revoked }).getCurrentUser(), clock), 'unauthorized');
+      assert.match(error.message, /Token revoked by an administrator/);
+      const bearer: FetchLike = () =>
+        Promise.resolve({ status: 403, statusText: 'Forbidden', headers: { get: () => null }, text: () => Promise.resolve(JSON.stringify({ detail: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x1 is not valid here' })) });
+      const forbidden = await rejectsWith(settle(client({ getToken: () => secretToken, fetch: bearer }).getCurrentUser(), clock), 'forbidden');
+      assert.match(forbidden.message, /Bearer \[redacted\] is not valid here/);
+    });
+
+    it('a redirect is refused: never followed, so the Authorization header goes nowhere else', async () => {
+      const http = await import('node:http');
+      let reachedTarget = 0;
+      const target = http.createServer((_request, response) => {
+        reachedTarget++;
+        response.end('{}');
+      });
+      await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+      const targetPort = (target.address() as { port: number }).port;
+      const redirecting = http.createServer((_request, response) => {
+        response.writeHead(302, { Location: `http://127.0.0.1:${targetPort}/v1/users/me` });
+        response.end();
+      });
+      await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+      const port = (redirecting.address() as { port: number }).port;
+      try {
+        const call = client({ baseUrl: `http://127.0.0.1:${port}`, getToken: () => secretToken, maxReadRetries: 0 }).getCurrentUser();
+        const error = await settle(call, clock).then(
+          () => assert.fail('a redirect must not succeed'),
+          (e: unknown) => e,
+        );
+        assert.ok(isApiError(error), String(error));
+        assert.equal(error.status, 302);
+        assert.equal(reachedTarget, 0, 'the redirect was not followed');
+        assertNoToken(error);
+      } finally {
+        redirecting.close();
+        target.close();
+      }
+    });
+  });
+
   describe('construction', () => {
     it('accepts https anywhere and http only on loopback', () => {
       assert.doesNotThrow(() => client({ baseUrl: 'https://api.codegen.com' }));
