@@ -72,6 +72,14 @@ describe('ids module and package.json agree', () => {
     }
   });
 
+  it('in an untrusted workspace, a cloned repository cannot choose where work goes or how it is checked', () => {
+    const restricted = (manifest as unknown as { capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } } }).capabilities.untrustedWorkspaces;
+    assert.equal(restricted.supported, 'limited');
+    for (const key of [Settings.apiBaseUrl, Settings.organizationId, Settings.repositoryId, Settings.model, Settings.agentType, Settings.promptTemplates, Settings.promptReviewBeforeSend, Settings.contextMaxChars]) {
+      assert.ok(restricted.restrictedConfigurations.includes(settingId(key)), settingId(key));
+    }
+  });
+
   it('no file in src/ spells a codegen.* id out except the ids module', () => {
     const offenders: string[] = [];
     const walk = (dir: string): void => {

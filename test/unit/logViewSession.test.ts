@@ -107,6 +107,37 @@ describe('run details: log feed paging (simulator)', function () {
     assert.deepEqual(feed.rawEntries.slice(0, 100), direct.logs);
   });
 
+  it('without total_logs from the service, numbering and "new entries" polling stay right', async () => {
+    const withoutTotal = (runId: number): RunLogFeed =>
+      new RunLogFeed(async (query) => {
+        const page = await client.getRunLogs(SIM.orgId, runId, query);
+        delete page.totalLogs;
+        return page;
+      });
+    const finished = sim.addRun({ status: 'COMPLETE', logCount: 250 });
+    const feed = withoutTotal(finished.id);
+    const newest = await feed.loadNewest();
+    assert.deepEqual(newest.entries.map((e) => e.index), Array.from({ length: 100 }, (_, i) => 150 + i), 'the newest 100 are 150..249');
+    assert.equal(newest.totalLogs, 250);
+    const direct = await client.getRunLogs(SIM.orgId, finished.id, { skip: 150, limit: 100 });
+    assert.deepEqual(feed.rawEntries, direct.logs, 'the same entries as a numbered read');
+    const older = await feed.loadOlder();
+    assert.deepEqual(older?.entries.map((e) => e.index), Array.from({ length: 100 }, (_, i) => 50 + i));
+    // A run still logging: new entries come with the right numbers, once each.
+    const live = sim.addRun({ logCount: 400, runDurationMs: 300_000 });
+    await clock.advance(150_000);
+    const liveFeed = withoutTotal(live.id);
+    await liveFeed.loadNewest();
+    const first = liveFeed.entries[0]!.index;
+    assert.ok(first > 0);
+    await clock.advance(60_000);
+    await liveFeed.loadNew();
+    const indices = liveFeed.entries.map((e) => e.index);
+    assert.deepEqual(indices, Array.from({ length: indices.length }, (_, i) => first + i), 'contiguous, no duplicates');
+    const check = await client.getRunLogs(SIM.orgId, live.id, { skip: indices.at(-1)!, limit: 1 });
+    assert.deepEqual(liveFeed.rawEntries.at(-1), check.logs[0], 'the last entry is the one the service numbers so');
+  });
+
   it('stays exact while the run keeps logging: older pages and new entries neither overlap nor skip', async () => {
     const run = sim.addRun({ logCount: 1000, runDurationMs: 300_000 });
     await clock.advance(200_000);
