@@ -2,7 +2,9 @@
 // disposable to the extension context. No behaviour of its own.
 import * as vscode from 'vscode';
 import { CodegenClient } from './api/client';
+import * as path from 'path';
 import { RateGovernor, type RateWaitEvent } from './api/rateGovernor';
+import { ledgerFolderName, SharedRateLedger } from './api/sharedRateLedger';
 import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands } from './commands/authCommands';
@@ -52,7 +54,10 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const governorFor = (baseUrl: string): RateGovernor => {
     let governor = governors.get(baseUrl);
     if (!governor) {
-      governor = new RateGovernor({ onListenerError });
+      // The logs class is shared by every window's details panels through a ledger next to the lease.
+      const storage = context.globalStorageUri;
+      const peers = storage.scheme === 'file' ? new SharedRateLedger({ dir: path.join(storage.fsPath, 'budget', ledgerFolderName(baseUrl)), clock: systemClock }) : undefined;
+      governor = new RateGovernor({ onListenerError, peers });
       governor.onDidWait((event) => governorWaits.fire(event));
       governors.set(baseUrl, governor);
     }

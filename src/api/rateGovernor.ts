@@ -6,6 +6,7 @@
 import { type Clock, sleep, systemClock } from '../util/clock';
 import { type Disposable, Emitter, type Event, type ListenerErrorSink } from '../util/events';
 import { CodegenApiError } from './errors';
+import { LEDGER_READ_INTERVAL_MS, type PeerSends } from './sharedRateLedger';
 import type { RateClass } from './types';
 
 export interface RateLimit {
@@ -61,6 +62,8 @@ export interface RateGovernorOptions {
   maxPauseWaitMs?: number;
   /** Told about a listener of onDidWait that threw (the Codegen log). */
   onListenerError?: ListenerErrorSink;
+  /** The other windows' sends, for classes whose budget all windows share (see SharedRateLedger). */
+  peers?: PeerSends;
 }
 
 /** A request let through by the governor. */
@@ -89,6 +92,8 @@ interface ClassState {
   timer?: { handle: ReturnType<Clock['setTimeout']>; at: number };
   pausedUntil: number;
   pauseReason: 'retryAfter' | 'backoff';
+  /** A class shared with other windows grants one request per fresh look at their sends: not before this. */
+  nextSharedGrantAt: number;
 }
 
 export class RateGovernor implements Disposable {
@@ -100,6 +105,7 @@ export class RateGovernor implements Disposable {
   private readonly maxPauseWaitMs: number;
   private readonly states: Record<RateClass, ClassState>;
   private readonly waitEmitter: Emitter<RateWaitEvent>;
+  private readonly peers: PeerSends | undefined;
   private disposed = false;
 
   /** Fires each time calls of a class start waiting: for the budget, a Retry-After, or a backoff. */
@@ -108,6 +114,7 @@ export class RateGovernor implements Disposable {
   constructor(options: RateGovernorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.waitEmitter = new Emitter(options.onListenerError);
+    this.peers = options.peers;
     this.onDidWait = this.waitEmitter.event;
     this.random = options.random ?? Math.random;
     this.enforceBudget = options.enforceBudget ?? true;
@@ -126,6 +133,7 @@ export class RateGovernor implements Disposable {
         queue: [],
         pausedUntil: 0,
         pauseReason: 'backoff',
+        nextSharedGrantAt: 0,
       };
     };
     this.states = { create: stateFor('create'), standard: stateFor('standard'), logs: stateFor('logs') };
@@ -168,6 +176,18 @@ export class RateGovernor implements Disposable {
         ),
       );
     }
+    // A budget shared with other windows: read what they sent (at most every half second) before queueing.
+    if (this.peers?.classes.has(rateClass)) {
+      return this.peers
+        .refresh(rateClass)
+        .catch(() => undefined)
+        .then(() => (signal?.aborted ? Promise.reject(cancelledError()) : this.enqueue(state, signal)));
+    }
+    return this.enqueue(state, signal);
+  }
+
+  private enqueue(state: ClassState, signal: AbortSignal | undefined): Promise<RateTicket> {
+    if (this.disposed) return Promise.reject(shutDownError());
     return new Promise<RateTicket>((resolve, reject) => {
       const onAbort = (): void => {
         const index = state.queue.indexOf(waiter);
@@ -261,17 +281,25 @@ export class RateGovernor implements Disposable {
         waitUntil = state.pausedUntil;
         reason = state.pauseReason;
       }
-      if (this.enforceBudget && state.sent.length >= state.budget) {
-        const freesAt = state.sent[state.sent.length - state.budget]!.time + state.windowMs;
+      const times = this.sendTimes(state, now);
+      if (this.enforceBudget && times.length >= state.budget) {
+        const freesAt = times[times.length - state.budget]! + state.windowMs;
         if (freesAt > waitUntil) {
           waitUntil = freesAt;
           reason = 'budget';
         }
       }
+      const shared = this.peers?.classes.has(state.rateClass) === true;
+      if (shared && state.nextSharedGrantAt > waitUntil) {
+        waitUntil = state.nextSharedGrantAt;
+        reason = 'budget';
+      }
       if (waitUntil <= now) {
+        if (shared) state.nextSharedGrantAt = now + LEDGER_READ_INTERVAL_MS;
         const waiter = state.queue.shift()!;
         const sentAt = { time: now };
         state.sent.push(sentAt);
+        if (this.peers?.classes.has(state.rateClass)) this.peers.record(state.rateClass, now, state.windowMs);
         waiter.detach();
         waiter.resolve({ complete: () => this.complete(state, sentAt) });
         continue;
@@ -280,12 +308,30 @@ export class RateGovernor implements Disposable {
       this.clearTimer(state);
       const handle = this.clock.setTimeout(() => {
         state.timer = undefined;
-        this.pump(state);
+        // A shared class looks at the other windows' sends again before it lets the next one through.
+        if (this.peers?.classes.has(state.rateClass)) {
+          void this.peers
+            .refresh(state.rateClass)
+            .catch(() => undefined)
+            .then(() => {
+              if (!this.disposed) this.pump(state);
+            });
+        } else {
+          this.pump(state);
+        }
       }, waitUntil - now);
       state.timer = { handle, at: waitUntil };
       this.waitEmitter.fire({ rateClass: state.rateClass, waitMs: waitUntil - now, reason });
       return;
     }
+  }
+
+  /** Send times in the class's window, this window's and (for a shared class) the other windows', oldest first. */
+  private sendTimes(state: ClassState, now: number): number[] {
+    const own = state.sent.map((entry) => entry.time);
+    if (!this.peers?.classes.has(state.rateClass)) return own;
+    const cutoff = now - state.windowMs;
+    return [...own, ...this.peers.sends(state.rateClass).filter((at) => at > cutoff)].sort((a, b) => a - b);
   }
 
   /** Moves a request's time to its answer time, keeping the log ordered. */

@@ -6,33 +6,16 @@
 // one extra poll.
 
 import { randomUUID } from 'node:crypto';
-import * as nodeFs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as v from 'valibot';
 import type { AgentRun } from '../api/types';
 import { type Clock, sleep, systemClock, type TimerHandle } from '../util/clock';
+import { nodeFileSystem, writeAtomically, type LeaseFileSystem } from '../util/files';
 import { type Disposable, Emitter, type Event } from '../util/events';
 import { fitToBudget, slimRun, SNAPSHOT_BYTE_BUDGET, storedRunSchema } from './persistence';
 import type { ViewStatus } from './runModel';
 
-/** The file operations the lease and the snapshot use (injectable for tests). */
-export interface LeaseFileSystem {
-  readFile: (file: string, encoding: 'utf8') => Promise<string>;
-  writeFile: (file: string, data: string, encoding: 'utf8') => Promise<void>;
-  rename: (from: string, to: string) => Promise<void>;
-  unlink: (file: string) => Promise<void>;
-  stat: (file: string) => Promise<{ mtimeMs: number; size: number; ino: number }>;
-  mkdir: (dir: string, options: { recursive: true }) => Promise<unknown>;
-}
-
-export const nodeFileSystem: LeaseFileSystem = {
-  readFile: (file, encoding) => nodeFs.readFile(file, encoding),
-  writeFile: (file, data, encoding) => nodeFs.writeFile(file, data, encoding),
-  rename: (from, to) => nodeFs.rename(from, to),
-  unlink: (file) => nodeFs.unlink(file),
-  stat: (file) => nodeFs.stat(file),
-  mkdir: (dir, options) => nodeFs.mkdir(dir, options),
-};
+export type { LeaseFileSystem } from '../util/files';
 
 export const DEFAULT_LEASE_RENEW_MS = 5_000;
 /** Runs a snapshot carries at most (the first page a poll asks for is never larger). */
@@ -359,18 +342,6 @@ export class RunsSnapshotFile {
 }
 
 // ---- Helpers ---------------------------------------------------------------------------------------
-
-async function writeAtomically(fs: LeaseFileSystem, dir: string, file: string, data: string, tag: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  const temp = `${file}.${tag}.tmp`;
-  try {
-    await fs.writeFile(temp, data, 'utf8');
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.unlink(temp).catch(() => undefined);
-    throw error;
-  }
-}
 
 function parseJson(text: string): unknown {
   try {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { SharedRateLedger } from '../../src/api/sharedRateLedger';
+import { removeDir, tempDir } from './runsHarness';
 import { isApiError } from '../../src/api/errors';
 import { RateGovernor, type RateWaitEvent } from '../../src/api/rateGovernor';
 import { FakeClock } from '../../src/util/clock';
@@ -142,3 +144,49 @@ describe('api rate governor', () => {
     assert.equal(clock.pendingTimers, 0);
   });
 });
+
+describe('rate budget shared by windows (SharedRateLedger)', () => {
+  it('two windows together stay within the logs budget; each alone would not', async () => {
+    const dir = await tempDir('codegen-ledger-');
+    const clock = new FakeClock();
+    try {
+      const windows = ['a', 'b'].map((ownerId) => {
+        const ledger = new SharedRateLedger({ dir, clock, ownerId });
+        return { ledger, governor: new RateGovernor({ clock, random: () => 0.5, peers: ledger }) };
+      });
+      const budget = windows[0]!.governor.budget('logs').requests;
+      // Each window asks for the whole budget at once.
+      const granted: number[] = [];
+      const asks = windows.flatMap((w, index) =>
+        Array.from({ length: budget }, () =>
+          w.governor.acquire('logs').then((ticket) => {
+            granted.push(index);
+            ticket.complete();
+          }),
+        ),
+      );
+      // 59 s in steps, letting the real file I/O finish between them.
+      for (let i = 0; i < 590; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all(windows.map((w) => w.ledger.whenIdle()));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await clock.advance(LEDGER_STEP_MS);
+      }
+      // Within the first window of 60 s the two together got no more than the budget (plus one per window
+      // that a simultaneous look at the other's file can let through).
+      assert.ok(granted.length <= budget + 2, `${granted.length} granted in the first window, budget ${budget}`);
+      assert.ok(granted.length >= budget - 2, `${granted.length} granted: the budget is used`);
+      assert.ok(granted.includes(0) && granted.includes(1), 'both windows got some');
+      for (let i = 0; i < 1_200 && granted.length < asks.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await clock.advance(LEDGER_STEP_MS);
+      }
+      await Promise.all(asks);
+      for (const w of windows) w.governor.dispose();
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
+
+const LEDGER_STEP_MS = 100;

@@ -7,8 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodegenClient, type FetchLike } from '../../src/api/client';
 import type { FakeClock } from '../../src/util/clock';
-import type { LeaseFileSystem } from '../../src/runs/lease';
-import { nodeFileSystem } from '../../src/runs/lease';
+import { nodeFileSystem, type LeaseFileSystem } from '../../src/util/files';
 import { SIM } from '../simulator/simulator';
 
 export class IoTracker {
@@ -66,6 +65,7 @@ export function trackedFs(tracker: IoTracker): CrashableFileSystem {
     unlink: wrap(nodeFileSystem.unlink),
     stat: wrap(nodeFileSystem.stat),
     mkdir: wrap(nodeFileSystem.mkdir),
+    readdir: wrap(nodeFileSystem.readdir!),
     crash: () => {
       crashed = true;
     },
