@@ -31,6 +31,17 @@ function measureActivation(): { activationMs: number; wallMs: number } {
   return { activationMs: result.activationMs, wallMs: result.wallMs };
 }
 
+function measureCreateToRow(): { medianMs: number; samples: number[]; listCallsBetween: number[] } {
+  const resultFile = path.join(ROOT, 'test-results', 'bench-create', 'inhost.json');
+  fs.rmSync(resultFile, { force: true });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/harness/run-inhost.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, INHOST_TESTS_PATH: 'out/test/benchHost/createToRow', RESULTS_DIR: path.dirname(resultFile) },
+  });
+  return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { medianMs: number; samples: number[]; listCallsBetween: number[] };
+}
+
 export async function run(): Promise<BenchRow[]> {
   await Promise.resolve();
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'ignore' });
@@ -49,6 +60,12 @@ export async function run(): Promise<BenchRow[]> {
     { group: 'budgets', name: `activation, in activate() (median of ${ACTIVATION_RUNS} hosts)`, value: median(samples.map((s) => s.activationMs)), unit: 'ms', target: '< 20' },
     { group: 'budgets', name: 'activation, in activate() (each run)', value: samples.map((s) => s.activationMs.toFixed(1)).join(' / '), unit: 'ms' },
     { group: 'budgets', name: 'activation, extension.activate() wall time incl. loading (median)', value: median(samples.map((s) => s.wallMs)), unit: 'ms' },
+  );
+  const create = measureCreateToRow();
+  rows.push(
+    { group: 'create', name: 'create -> run row in the tree, from the create reaching the service (median of 8, peer 68-90)', value: create.medianMs, unit: 'ms', target: '< 100' },
+    { group: 'create', name: 'create -> run row: each create', value: create.samples.join(' / '), unit: 'ms' },
+    { group: 'create', name: 'create -> run row: list calls before the row showed', value: Math.max(...create.listCallsBetween), unit: 'calls', target: '0' },
   );
   return rows;
 }

@@ -6,6 +6,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodegenClient, type FetchLike } from '../../src/api/client';
+import type { RateGovernor } from '../../src/api/rateGovernor';
 import type { FakeClock } from '../../src/util/clock';
 import { nodeFileSystem, type LeaseFileSystem } from '../../src/util/files';
 import { SIM } from '../simulator/simulator';
@@ -108,7 +109,7 @@ export async function simulatorClient(
   url: string,
   clock: FakeClock,
   tracker: IoTracker,
-  options: { token?: () => string; maxReadRetries?: number } = {},
+  options: { token?: () => string; maxReadRetries?: number; governor?: RateGovernor } = {},
 ): Promise<CodegenClient> {
   return new CodegenClient({
     baseUrl: url,
@@ -117,6 +118,7 @@ export async function simulatorClient(
     clock,
     random: () => 0.5,
     maxReadRetries: options.maxReadRetries,
+    governor: options.governor,
   });
 }
 
