@@ -14,7 +14,8 @@ import type { AgentRun, LogEntry, LogsPage, LogsQuery } from '../api/types';
 import type { LogEntryView, LogsMode } from '../protocol/messages';
 import { toLogEntryView } from '../protocol/viewModels';
 
-export type FetchLogsPage = (query: Required<Pick<LogsQuery, 'skip' | 'limit' | 'reverse'>>, signal?: AbortSignal) => Promise<LogsPage>;
+/** One page; `background` for a poll (no retry inside the client: the poller is its retry loop). */
+export type FetchLogsPage = (query: Required<Pick<LogsQuery, 'skip' | 'limit' | 'reverse'>>, signal?: AbortSignal, background?: boolean) => Promise<LogsPage>;
 
 export interface FeedUpdate {
   mode: LogsMode;
@@ -67,8 +68,8 @@ export class RunLogFeed {
   }
 
   /** Loads (or reloads) the newest page, replacing whatever was loaded. */
-  loadNewest(signal?: AbortSignal): Promise<FeedUpdate> {
-    return this.enqueue(() => this.loadNewestNow(signal));
+  loadNewest(signal?: AbortSignal, background = false): Promise<FeedUpdate> {
+    return this.enqueue(() => this.loadNewestNow(signal, background));
   }
 
   /** Loads the page just before the oldest loaded entry. Resolves with no entries when there is none. */
@@ -90,17 +91,17 @@ export class RunLogFeed {
   }
 
   /** Fetches the entries added since the last load (at most a page). */
-  loadNew(signal?: AbortSignal): Promise<FeedUpdate & { more: boolean }> {
+  loadNew(signal?: AbortSignal, background = false): Promise<FeedUpdate & { more: boolean }> {
     return this.enqueue(async () => {
       if (!this.loaded) {
-        const update = await this.loadNewestNow(signal);
+        const update = await this.loadNewestNow(signal, background);
         return { ...update, more: false };
       }
       const skip = this.next;
-      const page = await this.fetchPage({ skip, limit: this.pageSize, reverse: false }, signal);
+      const page = await this.fetchPage({ skip, limit: this.pageSize, reverse: false }, signal, background);
       if (page.totalLogs !== undefined && page.totalLogs < skip) {
         // The log got shorter than what we hold: it was rewritten. Start over from the newest page.
-        const update = await this.loadNewestNow(signal);
+        const update = await this.loadNewestNow(signal, background);
         return { ...update, more: false };
       }
       const logs = page.logs.slice(0, this.pageSize);
@@ -130,8 +131,8 @@ export class RunLogFeed {
   }
 
   /** The body of loadNewest, for callers already inside the queue. */
-  private async loadNewestNow(signal?: AbortSignal): Promise<FeedUpdate> {
-    let page = await this.fetchPage({ skip: 0, limit: this.pageSize, reverse: true }, signal);
+  private async loadNewestNow(signal: AbortSignal | undefined, background: boolean): Promise<FeedUpdate> {
+    let page = await this.fetchPage({ skip: 0, limit: this.pageSize, reverse: true }, signal, background);
     let logs = page.logs.slice(0, this.pageSize);
     let chronological = logs.slice().reverse();
     let total: number;
@@ -140,9 +141,9 @@ export class RunLogFeed {
     } else {
       // No total_logs and a full page: the numbering (and "new entries") need the log's length. Find it
       // with a few one-entry probes, then read the newest page forward, where skip is an absolute index.
-      total = await this.probeLength(logs.length, signal);
+      total = await this.probeLength(logs.length, signal, background);
       const skip = Math.max(0, total - this.pageSize);
-      page = await this.fetchPage({ skip, limit: this.pageSize, reverse: false }, signal);
+      page = await this.fetchPage({ skip, limit: this.pageSize, reverse: false }, signal, background);
       logs = page.logs.slice(0, this.pageSize);
       chronological = logs;
       total = Math.max(total, skip + logs.length);
@@ -161,8 +162,8 @@ export class RunLogFeed {
    * The number of entries when the service does not say: doubling one-entry probes past `atLeast` until one
    * finds nothing, then halving the gap. About 2 × log2(length / page) requests.
    */
-  private async probeLength(atLeast: number, signal?: AbortSignal): Promise<number> {
-    const exists = async (index: number): Promise<boolean> => (await this.fetchPage({ skip: index, limit: 1, reverse: false }, signal)).logs.length > 0;
+  private async probeLength(atLeast: number, signal: AbortSignal | undefined, background: boolean): Promise<number> {
+    const exists = async (index: number): Promise<boolean> => (await this.fetchPage({ skip: index, limit: 1, reverse: false }, signal, background)).logs.length > 0;
     let known = atLeast; // entries [0, known) exist
     let step = Math.max(1, atLeast);
     let beyond: number | undefined;

@@ -60,7 +60,7 @@ export class RunSession implements Disposable {
     private readonly ui: SessionUi,
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.feed = new RunLogFeed((query, signal) => deps.fetchLogs(runId, query, signal));
+    this.feed = new RunLogFeed((query, signal, background) => deps.fetchLogs(runId, query, signal, background));
     this.scheduler = new PollScheduler({
       clock: this.clock,
       maxBackoffMs: LOG_POLL_MAX_BACKOFF_MS,
@@ -254,7 +254,7 @@ export class RunSession implements Disposable {
       this.postLoading();
     }
     try {
-      const update = first ? await this.feed.loadNewest(this.abort.signal) : await this.feed.loadNew(this.abort.signal);
+      const update = first ? await this.feed.loadNewest(this.abort.signal, true) : await this.feed.loadNew(this.abort.signal, true);
       // Cleared before applying: a status change carried by this very page asks for one more poll.
       this.logsStale = false;
       this.applyFeedUpdate(update);

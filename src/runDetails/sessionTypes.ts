@@ -25,7 +25,8 @@ export interface RunSessionDeps {
   onDidChangeRuns(listener: () => void): Disposable;
   /** GET the run (the store is updated by whoever answers). */
   refreshRun(runId: number, signal?: AbortSignal): Promise<AgentRun>;
-  fetchLogs(runId: number, query: LogsQuery, signal?: AbortSignal): Promise<LogsPage>;
+  /** `background` for a poll: one attempt, the session's scheduler is the retry loop. */
+  fetchLogs(runId: number, query: LogsQuery, signal?: AbortSignal, background?: boolean): Promise<LogsPage>;
   resume(runId: number, prompt: string): Promise<AgentRun>;
   banChecks(runId: number): Promise<void>;
   unbanChecks(runId: number): Promise<void>;

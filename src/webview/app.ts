@@ -181,7 +181,11 @@ export class RunDetailsApp {
     followUpRow.append(this.followUpButton, this.followUpStatus);
     followUp.append(label, this.followUpInput, followUpRow);
 
-    details.append(header, this.summarySection, this.resultSection, followUp);
+    // The header, the summary and the result scroll together; the follow-up box below them stays in view
+    // however long they are.
+    const body = this.el('div', 'details-body');
+    body.append(header, this.summarySection, this.resultSection);
+    details.append(body, followUp);
 
     this.logView = new LogView({
       document: doc,

@@ -47,6 +47,8 @@ export interface RunRecord {
   followUps: SimFollowUp[];
   prMode: 'auto' | 'always' | 'never';
   prDetails: { state: string; merged: boolean; title?: string };
+  /** Summary and result to answer instead of the generated ones, once the run is complete. */
+  texts?: { summary?: string; result?: string };
 }
 
 /** Point of the initial phase (fraction of its duration) where the PR appears. */
@@ -141,8 +143,8 @@ export function renderRun(run: RunRecord, now: number): ApiRun {
     status,
     created_at: new Date(run.createdAtMs).toISOString(),
     web_url: webUrl(run.id),
-    result: complete ? resultMarkdown(run, pullRequest) : null,
-    summary: complete ? summaryMarkdown(run, pullRequest) : null,
+    result: complete ? (run.texts?.result ?? resultMarkdown(run, pullRequest)) : null,
+    summary: complete ? (run.texts?.summary ?? summaryMarkdown(run, pullRequest)) : null,
     source_type: run.sourceType,
     github_pull_requests: pullRequest ? [pullRequest] : [],
     metadata: run.metadata,

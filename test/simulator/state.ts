@@ -134,6 +134,7 @@ export class SimState {
       followUps: [],
       prMode: pullRequest === undefined ? 'auto' : pullRequest === false ? 'never' : 'always',
       prDetails: { state: 'open', merged: false, ...(typeof pullRequest === 'object' ? pullRequest : {}) },
+      texts: { summary: seed.summary, result: seed.result },
     };
     this.runs.set(id, run);
     // The run's repository exists before its PR does: clients can clone it right away.

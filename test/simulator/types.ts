@@ -92,6 +92,9 @@ export interface SimRunSeed {
   pullRequest: boolean | { state?: string; merged?: boolean; title?: string };
   /** Duration of the initial phase (default: the simulator's runDurationMs). */
   runDurationMs: number;
+  /** Summary and result answered once complete, instead of the generated ones (e.g. very long ones). */
+  summary: string;
+  result: string;
 }
 
 export interface SimFollowUp {

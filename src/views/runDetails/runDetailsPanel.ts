@@ -250,7 +250,7 @@ export function runDetailsDeps(options: {
     getRun: (runId) => options.getRun(runId),
     onDidChangeRuns: (listener) => options.onDidChangeRuns(listener),
     refreshRun: async (runId, signal) => actions.refresh(runId, signal ? { signal } : {}),
-    fetchLogs: async (runId, query, signal) => actions.logs(runId, query, signal ? { signal } : {}),
+    fetchLogs: async (runId, query, signal, background) => actions.logs(runId, query, { ...(signal ? { signal } : {}), ...(background ? { retries: 'none' as const } : {}) }),
     resume: async (runId, prompt) => actions.followUp(runId, prompt),
     banChecks: async (runId) => actions.prAction(runId, 'ban'),
     unbanChecks: async (runId) => actions.prAction(runId, 'unban'),
