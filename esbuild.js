@@ -65,11 +65,12 @@ const targets = [
     supported: { 'dynamic-import': false },
     plugins: [...common.plugins, nodeFetchAsSibling],
   },
-  // The send-work commands (prompt picker, context, guards) load on their first use, not at activation.
+  // The work bundle (the send pipeline with its prompt picker and guards, and bringing changes back) loads on
+  // its first use, not at activation.
   {
     ...common,
-    entryPoints: ['src/commands/sendWork.ts'],
-    outfile: 'dist/sendWork.js',
+    entryPoints: ['src/commands/workBundle.ts'],
+    outfile: 'dist/work.js',
     format: 'cjs',
     platform: 'node',
     target: 'node18',

@@ -31,6 +31,12 @@ export interface CodegenApiV1 {
   readonly onDidChangeRuns: vscode.Event<readonly AgentRun[]>;
   /** Opens the run details panel. */
   showRunDetails(runId: number): Promise<void>;
+  /** Fetches the run's pull request branch and shows its changes in the multi-diff editor (files untouched). */
+  reviewChanges(runId: number): Promise<void>;
+  /** Switches to the run's pull request branch, asking the user first when there are uncommitted changes. */
+  checkoutChanges(runId: number): Promise<void>;
+  /** Applies the branch's changes to the working tree (3-way), asking the user first. */
+  applyChanges(runId: number): Promise<void>;
 }
 
 export const MAX_API_PROMPT_CHARS = 200_000;
@@ -85,6 +91,15 @@ export function createExportedApi(deps: {
     onDidChangeRuns: changes.event,
     showRunDetails: async (runId) => {
       await vscode.commands.executeCommand(Commands.showRunDetails, runId);
+    },
+    reviewChanges: async (runId) => {
+      await vscode.commands.executeCommand(Commands.reviewChanges, runId);
+    },
+    checkoutChanges: async (runId) => {
+      await vscode.commands.executeCommand(Commands.checkoutChanges, runId);
+    },
+    applyChanges: async (runId) => {
+      await vscode.commands.executeCommand(Commands.applyChanges, runId);
     },
   };
   return { api, disposable: vscode.Disposable.from(subscription, changes) };

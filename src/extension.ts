@@ -9,7 +9,8 @@ import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands } from './commands/authCommands';
 import { registerRunCommands } from './commands/runCommands';
-import { WorkSenderLoader } from './commands/workSenderLoader';
+import { registerBringBackCommands, resolvePullRequest } from './commands/bringBackCommands';
+import { WorkLoader } from './commands/workLoader';
 import { Settings } from './config/settings';
 import { GitAdapter } from './git/gitApi';
 import { BuiltInCommands, Commands, Views } from './ids';
@@ -96,15 +97,34 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     runDetails.registerSerializer(),
     vscode.commands.registerCommand(Commands.showRunDetails, async (argument: unknown) => {
       const runId = runIdFromArgument(argument);
-      if (runId === undefined) await vscode.commands.executeCommand(Commands.openRun);
-      else runDetails.show(runId);
+      if (runId === undefined) return vscode.commands.executeCommand(Commands.openRun);
+      runDetails.show(runId);
+      runs.store.markReviewed(runId);
     }),
   );
   context.subscriptions.push(...registerRunCommands({ session, store: runs.store, actions, refresher: runs, interaction, log }));
 
-  const sender = new WorkSenderLoader({ context, version, session, settings, store: runs.store, refreshSoon, git: new GitAdapter(log), rateWaits: governorWaits.event, interaction, clock: systemClock, log });
+  const work = new WorkLoader({
+    context,
+    version,
+    session,
+    settings,
+    store: runs.store,
+    refreshSoon,
+    git: new GitAdapter(log),
+    rateWaits: governorWaits.event,
+    changesScheme: Views.changesScheme,
+    resolvePullRequest: (argument) => resolvePullRequest(runs.store, argument),
+    interaction,
+    clock: systemClock,
+    log,
+  });
+  const sender = { get: () => work.get() };
   context.subscriptions.push(
-    sender,
+    work,
+    ...registerBringBackCommands({ store: runs.store, actions, work: () => work.changes(), interaction, log }),
+    // File contents at a commit for the review's diff editor: read-only, from git objects.
+    vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, { provideTextDocumentContent: (uri) => work.changes().content(uri) }),
     vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.get().runOnSelection(uri)),
     vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.get().runOnFile(uri)),
     vscode.commands.registerCommand(Commands.newRun, () => sender.get().newRun()),

@@ -23,6 +23,14 @@ export const Commands = {
   runOnFile: 'codegen.runOnFile',
   newRun: 'codegen.newRun',
   openWalkthrough: 'codegen.openWalkthrough',
+  reviewChanges: 'codegen.reviewChanges',
+  checkoutChanges: 'codegen.checkoutChanges',
+  applyChanges: 'codegen.applyChanges',
+  switchBack: 'codegen.switchBack',
+  openWithGitHubPullRequests: 'codegen.openWithGitHubPullRequests',
+  markReadyForReview: 'codegen.markReadyForReview',
+  convertToDraft: 'codegen.convertToDraft',
+  closePullRequest: 'codegen.closePullRequest',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -30,6 +38,14 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 export const BuiltInCommands = {
   setContext: 'setContext',
   openWalkthrough: 'workbench.action.openWalkthrough',
+  openFolder: 'vscode.openFolder',
+  showExtension: 'workbench.extensions.search',
+} as const;
+
+/** The GitHub Pull Requests extension and its documented URI handler path. */
+export const GitHubPullRequests = {
+  extensionId: 'GitHub.vscode-pull-request-github',
+  openPullRequestPath: '/open-pull-request-webview',
 } as const;
 
 export const Views = {
@@ -37,6 +53,8 @@ export const Views = {
   runs: 'codegen.runs',
   runDetails: 'codegen.runDetails',
   walkthrough: 'codegen.gettingStarted',
+  /** URI scheme of file contents at a commit, for the review's diff editor (read-only). */
+  changesScheme: 'codegen-changes',
 } as const;
 
 export const ContextKeys = {

@@ -13,6 +13,7 @@ import { redactSecrets } from './sanitize';
 import {
   type ParsedPage,
   parseLogsPage,
+  parsePullRequestStateAnswer,
   parseOrganizationsPage,
   parseRepositoriesPage,
   parseRun,
@@ -31,6 +32,8 @@ import type {
   Organization,
   Page,
   PageQuery,
+  PullRequestState,
+  PullRequestStateAnswer,
 
   Repository,
   ResumeRunInput,
@@ -88,6 +91,7 @@ export interface CodegenClientOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+export const PULL_REQUEST_STATES: readonly PullRequestState[] = ['open', 'closed', 'draft', 'ready_for_review'];
 export const DEFAULT_MAX_READ_RETRIES = 4;
 export const DEFAULT_MAX_CONCURRENT_READS = 4;
 
@@ -258,6 +262,24 @@ export class CodegenClient implements CodegenApi {
         rateClass: 'logs',
         kind: 'read',
         parse: (json) => parseLogsPage(json, { runId: run, orgId: org }),
+      },
+      options,
+    );
+  }
+
+  /** Sets a pull request's state (open, closed, draft, ready for review). Its own rate class: 30 per minute. */
+  async setPullRequestState(orgId: number, prId: number, state: PullRequestState, options?: CallOptions): Promise<PullRequestStateAnswer> {
+    if (!PULL_REQUEST_STATES.includes(state)) {
+      throw new CodegenApiError('invalid', `Invalid pull request state: ${String(state).slice(0, 40)}.`, { fields: [{ location: 'state', message: 'open, closed, draft or ready_for_review' }] });
+    }
+    return this.request(
+      {
+        method: 'PATCH',
+        path: `v1/organizations/${id(orgId, 'orgId')}/prs/${id(prId, 'prId')}`,
+        body: { state },
+        rateClass: 'prs',
+        kind: 'write',
+        parse: parsePullRequestStateAnswer,
       },
       options,
     );

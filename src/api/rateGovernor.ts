@@ -15,14 +15,15 @@ export interface RateLimit {
   windowMs: number;
 }
 
-/** The limits the service documents (per token): create 10/min, standard 60/30 s, logs 60/60 s. */
+/** The limits the service documents (per token): create 10/min, standard 60/30 s, logs 60/60 s, PR state 30/min. */
 export const DOCUMENTED_RATE_LIMITS: Readonly<Record<RateClass, RateLimit>> = Object.freeze({
   create: { requests: 10, windowMs: 60_000 },
   standard: { requests: 60, windowMs: 30_000 },
   logs: { requests: 60, windowMs: 60_000 },
+  prs: { requests: 30, windowMs: 60_000 },
 });
 
-export const RATE_CLASSES: readonly RateClass[] = ['create', 'standard', 'logs'];
+export const RATE_CLASSES: readonly RateClass[] = ['create', 'standard', 'logs', 'prs'];
 
 /** The seed advice for retries without a Retry-After: 2 s, ×1.5 per attempt, capped at 60 s. */
 export const DEFAULT_RETRY_DELAY_MS = 2_000;
@@ -136,7 +137,7 @@ export class RateGovernor implements Disposable {
         nextSharedGrantAt: 0,
       };
     };
-    this.states = { create: stateFor('create'), standard: stateFor('standard'), logs: stateFor('logs') };
+    this.states = { create: stateFor('create'), standard: stateFor('standard'), logs: stateFor('logs'), prs: stateFor('prs') };
   }
 
   /** Requests the governor lets through per window for the class (after the safety margin). */

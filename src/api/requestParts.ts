@@ -11,7 +11,7 @@ export const MAX_BODY_CHARS = 16 * 1024 * 1024;
 export type QueryValue = string | number | boolean | undefined;
 
 export interface RequestSpec<T> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Path under the base URL, built from validated integers only. */
   path: string;
   query?: Record<string, QueryValue>;

@@ -4,7 +4,7 @@
 
 import * as v from 'valibot';
 import { parseStrictUrl } from '../util/urlPolicy';
-import type { AgentRun, LogEntry, LogsPage, Organization, Page, PullRequest, Repository, User } from './types';
+import type { AgentRun, LogEntry, LogsPage, Organization, Page, PullRequest, PullRequestStateAnswer, Repository, User } from './types';
 
 /** Why a body could not be read as the expected shape (no values from the body, only field paths). */
 export class ShapeError extends Error {
@@ -252,6 +252,23 @@ export function parseLogsPage(body: unknown, request: { runId: number; orgId: nu
     size: page.size,
     pages: page.pages,
   });
+}
+
+const pullRequestStateAnswerSchema = v.object({
+  success: v.boolean(),
+  url: optionalWebUrl,
+  number: optionalCount,
+  title: optionalString,
+  state: optionalString,
+  error: optionalString,
+});
+
+/** The answer of PATCH .../prs/{pr_id}: only `success` is required. */
+export function parsePullRequestStateAnswer(body: unknown): PullRequestStateAnswer {
+  const parsed = parseOrThrow(pullRequestStateAnswerSchema, body, 'a pull request state answer');
+  const answer: PullRequestStateAnswer = { success: parsed.success };
+  for (const key of ['url', 'number', 'title', 'state', 'error'] as const) if (parsed[key] !== undefined) Object.assign(answer, { [key]: parsed[key] });
+  return answer;
 }
 
 export function parseUser(body: unknown): User {

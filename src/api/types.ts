@@ -123,8 +123,21 @@ export interface CallOptions {
   retries?: 'none';
 }
 
-/** The rate classes of the service: create 10/min, standard 60/30 s, logs 60/60 s. */
-export type RateClass = 'create' | 'standard' | 'logs';
+/** The rate classes of the service: create 10/min, standard 60/30 s, logs 60/60 s, pull request state 30/min. */
+export type RateClass = 'create' | 'standard' | 'logs' | 'prs';
+
+/** The states PATCH .../prs/{pr_id} sets. */
+export type PullRequestState = 'open' | 'closed' | 'draft' | 'ready_for_review';
+
+/** The answer of a pull request state change. `success: false` comes with the service's `error`. */
+export interface PullRequestStateAnswer {
+  success: boolean;
+  url?: string;
+  number?: number;
+  title?: string;
+  state?: string;
+  error?: string;
+}
 
 /** Every call the extension makes to the Codegen API. Implemented by CodegenClient (client.ts). */
 export interface CodegenApi {
@@ -139,4 +152,5 @@ export interface CodegenApi {
   unbanChecks(orgId: number, runId: number, options?: CallOptions): Promise<void>;
   removeFromPr(orgId: number, runId: number, options?: CallOptions): Promise<void>;
   getRunLogs(orgId: number, runId: number, query?: LogsQuery, options?: CallOptions): Promise<LogsPage>;
+  setPullRequestState(orgId: number, prId: number, state: PullRequestState, options?: CallOptions): Promise<PullRequestStateAnswer>;
 }

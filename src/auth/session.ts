@@ -228,5 +228,6 @@ function createGateway(current: () => CodegenApi, onError: (error: unknown) => v
     unbanChecks: (org, id, o) => call((a) => a.unbanChecks(org, id, o)),
     removeFromPr: (org, id, o) => call((a) => a.removeFromPr(org, id, o)),
     getRunLogs: (org, id, q, o) => call((a) => a.getRunLogs(org, id, q, o)),
+    setPullRequestState: (org, id, state, o) => call((a) => a.setPullRequestState(org, id, state, o)),
   };
 }

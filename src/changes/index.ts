@@ -16,3 +16,4 @@ export { listRemotes, parsePullRequestUrl, pickRemote, remoteHost, type GitRemot
 export { resolveCommit, resolveRepository } from './repository';
 export { parseStatus, workingTreeState, type WorkingTreeState } from './workingTree';
 export { addWorktree, type WorktreeRequest, type WorktreeResult } from './worktree';
+export { fetchRunBranch, locateRepository, type EditorGitFetcher, type RunBranchTarget } from './runBranch';

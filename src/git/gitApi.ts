@@ -20,6 +20,10 @@ interface GitRemoteLike {
 interface GitRepositoryLike {
   readonly rootUri: vscode.Uri;
   readonly state: { readonly HEAD?: GitBranchLike; readonly remotes?: readonly GitRemoteLike[] };
+  /** Fetches with the editor's git (its credentials, its progress): API version 1. */
+  fetch?(options: { remote?: string; ref?: string }): Promise<void>;
+  /** Re-reads the repository's state (after the CLI changed it). */
+  status?(): Promise<void>;
 }
 
 interface GitApiLike {
@@ -45,6 +49,30 @@ export interface RepositoryGitInfo extends GitInfo {
 
 export class GitAdapter {
   constructor(private readonly log: Log) {}
+
+  /** The roots (file paths) of the repositories the git extension knows, e.g. nested in workspace folders. */
+  async repositoryRoots(): Promise<string[]> {
+    const api = await this.api();
+    return api ? api.repositories.filter((r) => r.rootUri.scheme === 'file').map((r) => r.rootUri.fsPath) : [];
+  }
+
+  /** Fetches `branch` from `remoteName` with the editor's git; throws when the git extension cannot. */
+  async fetch(rootPath: string, remoteName: string, branch: string): Promise<void> {
+    const api = await this.api();
+    const repository = api?.getRepository(vscode.Uri.file(rootPath));
+    if (!repository?.fetch) throw new Error('the git extension does not know this repository');
+    await repository.fetch({ remote: remoteName, ref: branch });
+  }
+
+  /** Tells the git extension that the CLI changed a repository (a checkout, an applied patch). */
+  async refresh(rootPath: string): Promise<void> {
+    try {
+      const api = await this.api();
+      await api?.getRepository(vscode.Uri.file(rootPath))?.status?.();
+    } catch (error) {
+      this.log.debug(`Could not refresh the git view: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 
   /**
    * Branch, commit and remote of the repository holding `uri` (or, without a uri or for an untitled file,

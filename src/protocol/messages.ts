@@ -7,8 +7,12 @@ import type { StatusCategory } from '../api/status';
 export type { StatusCategory };
 export const STATUS_CATEGORIES: readonly StatusCategory[] = ['inProgress', 'needsUser', 'succeeded', 'failed', 'cancelled', 'unknown'];
 
-export type ActionKind = 'ban' | 'unban' | 'removeFromPr' | 'openInBrowser';
-export const ACTION_KINDS: readonly ActionKind[] = ['ban', 'unban', 'removeFromPr', 'openInBrowser'];
+/** Actions on the run's pull request (ban, unban, remove), the web app link, and bringing the work back. */
+export type ActionKind = 'ban' | 'unban' | 'removeFromPr' | 'openInBrowser' | 'reviewChanges' | 'checkoutChanges' | 'applyChanges';
+export const ACTION_KINDS: readonly ActionKind[] = ['ban', 'unban', 'removeFromPr', 'openInBrowser', 'reviewChanges', 'checkoutChanges', 'applyChanges'];
+/** The actions that bring the agent's change into the editor (run by the extension's commands). */
+export type BringBackKind = Extract<ActionKind, 'reviewChanges' | 'checkoutChanges' | 'applyChanges'>;
+export const BRING_BACK_KINDS: readonly BringBackKind[] = ['reviewChanges', 'checkoutChanges', 'applyChanges'];
 
 export type ExportFormat = 'json' | 'text';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'text'];

@@ -346,6 +346,15 @@ export class RunSession implements Disposable {
       await this.openExternal(url, kind);
       return;
     }
+    if (kind === 'reviewChanges' || kind === 'checkoutChanges' || kind === 'applyChanges') {
+      if (!this.deps.bringBack) {
+        this.post({ type: 'actionResult', kind, ok: false, message: 'This is not available here.' });
+        return;
+      }
+      const message = await this.deps.bringBack(kind, this.runId);
+      if (message !== undefined) this.post({ type: 'actionResult', kind, ok: true, message: toLabel(message, 1000) });
+      return;
+    }
     const text = confirmationFor(kind, this.runId);
     if (!(await this.ui.confirm(text.message, text.detail, text.confirmLabel))) {
       this.post({ type: 'actionResult', kind, ok: false, message: 'Cancelled.' });

@@ -2,11 +2,11 @@
 // and log descriptions of failures. Pure; English (the core cannot reach vscode.l10n).
 
 import { isApiError } from '../api/errors';
-import { assertNever, type ActionKind } from '../protocol/messages';
+import { assertNever, type ActionKind, type BringBackKind } from '../protocol/messages';
 import { serviceLabel } from '../util/serviceText';
 
 /** Confirmation texts: every action on the pull request says what it does to the agents on it. */
-export function confirmationFor(kind: Exclude<ActionKind, 'openInBrowser'>, runId: number): { message: string; detail: string; confirmLabel: string } {
+export function confirmationFor(kind: Exclude<ActionKind, 'openInBrowser' | BringBackKind>, runId: number): { message: string; detail: string; confirmLabel: string } {
   switch (kind) {
     case 'ban':
       return {

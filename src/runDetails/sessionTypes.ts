@@ -1,7 +1,7 @@
 // The ports of a run details session: what it needs from the extension (runs, actions, focus, log), its
 // UI side effects and its webview.
 import type { AgentRun, LogsPage, LogsQuery } from '../api/types';
-import type { ExportFormat, ToWebview } from '../protocol/messages';
+import type { BringBackKind, ExportFormat, ToWebview } from '../protocol/messages';
 import type { Clock } from '../util/clock';
 import type { Disposable } from '../util/events';
 
@@ -31,6 +31,8 @@ export interface RunSessionDeps {
   banChecks(runId: number): Promise<void>;
   unbanChecks(runId: number): Promise<void>;
   removeFromPr(runId: number): Promise<void>;
+  /** Brings the run's change into the editor (review, check out, apply): the extension's commands. A message for the panel, or undefined. */
+  bringBack?(kind: BringBackKind, runId: number): Promise<string | undefined>;
   log: RunDetailsLog;
   /** Title a run is shown with (default: runModel's runTitle). */
   runTitle?(run: AgentRun): string;

@@ -4,7 +4,7 @@
 // configured one (a panel restored after a reload, a run not loaded).
 
 import { CodegenApiError } from '../api/errors';
-import type { AgentRun, CallOptions, CodegenApi, LogsPage, LogsQuery } from '../api/types';
+import type { AgentRun, CallOptions, CodegenApi, LogsPage, LogsQuery, PullRequestState, PullRequestStateAnswer } from '../api/types';
 import { mergeRunAnswer } from './runModel';
 import type { RunStore } from './runStore';
 
@@ -54,6 +54,22 @@ export class RunActions {
     else if (action === 'unban') await this.deps.api.unbanChecks(orgId, runId, options);
     else await this.deps.api.removeFromPr(orgId, runId, options);
     this.deps.refreshSoon();
+  }
+
+  /**
+   * Sets the state of one of the run's pull requests (ready for review, draft, closed): one PATCH, then the
+   * held run shows the answer's state. Resolves with the service's answer (success may be false, with a reason).
+   */
+  async setPullRequestState(runId: number, prId: number, state: PullRequestState, options: CallOptions = {}): Promise<PullRequestStateAnswer> {
+    const answer = await this.deps.api.setPullRequestState(this.organizationOf(runId), prId, state, options);
+    const held = this.deps.store.get(runId);
+    if (answer.success && held) {
+      const shown = answer.state ?? (state === 'ready_for_review' ? 'open' : state);
+      const pullRequests = held.pullRequests.map((pr) => (pr.id === prId ? { ...pr, state: shown } : pr));
+      this.deps.store.upsert({ ...held, pullRequests });
+    }
+    this.deps.refreshSoon();
+    return answer;
   }
 
   /** Merges a run from a direct answer into the store (when held, or when it is this editor's). */

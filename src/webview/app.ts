@@ -4,7 +4,7 @@
 
 import type { WindowLike } from 'dompurify';
 import { assertNever, parseToWebview, type ActionKind, type FromWebview, type RunView, type StatusCategory, type ToWebview } from '../protocol/messages';
-import { LIMITS } from '../protocol/messages';
+import { BRING_BACK_KINDS, LIMITS } from '../protocol/messages';
 import { LogView, button, defaultFormatTime, type LogViewState } from './logView';
 import { createMarkdownRenderer, type MarkdownRenderer } from './markdown';
 
@@ -122,6 +122,9 @@ export class RunDetailsApp {
       ['ban', 'Ban checks…', 'Stop every agent on this run’s pull request and ignore its future CI check events'],
       ['unban', 'Unban checks…', 'Let CI check events on this run’s pull request start agents again'],
       ['removeFromPr', 'Remove from PR…', 'Stop every agent on this run’s pull request and stop processing it'],
+      ['reviewChanges', 'Review changes', 'Fetch the pull request branch and show its changes in a diff editor (your files are not touched)'],
+      ['checkoutChanges', 'Check out…', 'Switch to the pull request branch (asks first when you have uncommitted changes)'],
+      ['applyChanges', 'Apply to my working tree…', 'Apply the branch’s changes to your files without switching branch'],
     ];
     for (const [kind, label, title] of actionDefs) {
       const b = button(doc, label, () => this.post({ type: 'action', kind }), title);
@@ -320,6 +323,8 @@ export class RunDetailsApp {
     this.renderMeta();
     this.renderPullRequests(run);
     this.actionButtons.get('openInBrowser')!.disabled = run.webUrl === '';
+    const hasBranch = run.pullRequests.some((pr) => pr.branch !== '' && pr.url !== '');
+    for (const kind of BRING_BACK_KINDS) this.actionButtons.get(kind)!.hidden = !hasBranch;
     this.renderMarkdown('summary', run.summary, this.summarySection, this.summaryBody);
     this.renderMarkdown('result', run.result, this.resultSection, this.resultBody);
   }

@@ -16,7 +16,7 @@ describe('bundles', () => {
     assert.ok(fs.existsSync(file), 'run npm run build first (npm test and npm run test:unit do)');
     const bundles = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ outfile: string; platform: string; inputs: string[] }>;
     assert.deepEqual(modulesInTwoBundles(bundles), []);
-    const send = bundles.find((bundle) => bundle.outfile === 'dist/sendWork.js');
+    const send = bundles.find((bundle) => bundle.outfile === 'dist/work.js');
     assert.ok(send?.inputs.includes('src/send/pipeline.ts'));
     const main = bundles.find((bundle) => bundle.outfile === 'dist/extension.js');
     assert.ok(main && !main.inputs.includes('src/send/pipeline.ts'), 'the pipeline is not in the main bundle');
@@ -25,9 +25,9 @@ describe('bundles', () => {
   it('the check catches a module bundled twice, and ignores the webview realm', () => {
     const shared = modulesInTwoBundles([
       { outfile: 'dist/extension.js', platform: 'node', inputs: ['src/api/errors.ts', 'src/util/urlPolicy.ts'] },
-      { outfile: 'dist/sendWork.js', platform: 'node', inputs: ['src/api/errors.ts', 'node_modules/x/index.js'] },
+      { outfile: 'dist/work.js', platform: 'node', inputs: ['src/api/errors.ts', 'node_modules/x/index.js'] },
       { outfile: 'dist/webview.js', platform: 'browser', inputs: ['src/util/urlPolicy.ts'] },
     ]);
-    assert.deepEqual(shared, [{ input: 'src/api/errors.ts', outfiles: ['dist/extension.js', 'dist/sendWork.js'] }]);
+    assert.deepEqual(shared, [{ input: 'src/api/errors.ts', outfiles: ['dist/extension.js', 'dist/work.js'] }]);
   });
 });

@@ -424,7 +424,14 @@ describe('run details page (jsdom)', () => {
       { type: 'action', kind: 'ban' },
       { type: 'action', kind: 'unban' },
       { type: 'action', kind: 'removeFromPr' },
+      { type: 'action', kind: 'reviewChanges' },
+      { type: 'action', kind: 'checkoutChanges' },
+      { type: 'action', kind: 'applyChanges' },
     ]);
+    // Without a pull request branch there is nothing to bring back: those buttons are hidden.
+    app.handleMessage({ type: 'state', run: { ...run, pullRequests: [] }, polling: false });
+    const hidden = Array.from(dom.window.document.querySelectorAll<HTMLButtonElement>('.actions button')).filter((b) => b.hidden).map((b) => b.textContent);
+    assert.deepStrictEqual(hidden, ['Review changes', 'Check out…', 'Apply to my working tree…']);
     app.handleMessage({ type: 'actionResult', kind: 'ban', ok: false, message: 'Cancelled.' });
     assert.strictEqual(dom.window.document.querySelector('.notice')?.textContent, 'Cancelled.');
   });

@@ -5,7 +5,8 @@
 
 import * as vscode from 'vscode';
 import type { AgentRun } from '../../api/types';
-import { Views } from '../../ids';
+import { Commands, Views } from '../../ids';
+import type { BringBackKind } from '../../protocol/messages';
 import { parseRunDetailsState } from '../../protocol/panelState';
 import { RunSession, type ExportTarget, type RunDetailsLog, type RunSessionDeps, type SessionUi, type WindowFocus } from '../../runDetails/runSession';
 import type { RunActions } from '../../runs/runActions';
@@ -15,6 +16,13 @@ import { buildShellHtml } from './html';
 export { confirmationFor, LOG_POLL_INTERVAL_MS, type RunDetailsLog } from '../../runDetails/runSession';
 
 export const RUN_DETAILS_VIEW_TYPE = Views.runDetails;
+
+/** The commands behind the panel's Review changes, Check out and Apply buttons. */
+const BRING_BACK_COMMANDS: Record<BringBackKind, string> = {
+  reviewChanges: Commands.reviewChanges,
+  checkoutChanges: Commands.checkoutChanges,
+  applyChanges: Commands.applyChanges,
+};
 
 /** What the panels need from the rest of the extension. */
 export interface RunDetailsDeps extends RunSessionDeps {
@@ -255,6 +263,7 @@ export function runDetailsDeps(options: {
     banChecks: async (runId) => actions.prAction(runId, 'ban'),
     unbanChecks: async (runId) => actions.prAction(runId, 'unban'),
     removeFromPr: async (runId) => actions.prAction(runId, 'removeFromPr'),
+    bringBack: async (kind, runId) => vscode.commands.executeCommand<string | undefined>(BRING_BACK_COMMANDS[kind], runId),
     log: options.log,
     extensionUri: options.extensionUri,
     windowFocus: options.windowFocus ?? vscodeWindowFocus,

@@ -47,10 +47,13 @@ export class RunNotifier implements vscode.Disposable {
             : vscode.l10n.t('Codegen finished "{0}".', title)
           : vscode.l10n.t('Codegen run "{0}" ended: {1}.', title, serviceLabel(statusLabel(run.status), 60));
     const openPullRequest = vscode.l10n.t('Open pull request');
+    const reviewChanges = vscode.l10n.t('Review changes');
     const showDetails = vscode.l10n.t('Show details');
-    const actions = [...(prUrl ? [openPullRequest] : []), showDetails];
+    const hasBranch = run.pullRequests.some((pr) => pr.headBranchName && isSafeExternalUrl(pr.url));
+    const actions = [...(hasBranch && to === 'succeeded' ? [reviewChanges] : []), ...(prUrl ? [openPullRequest] : []), showDetails];
     const choice = await this.interaction.showMessage({ severity: to === 'failed' ? 'warning' : 'info', message, actions });
     if (choice === openPullRequest && prUrl) await this.interaction.openExternal(prUrl);
+    else if (choice === reviewChanges) await vscode.commands.executeCommand(Commands.reviewChanges, run.id);
     else if (choice === showDetails) await vscode.commands.executeCommand(Commands.showRunDetails, run.id);
   }
 

@@ -1,6 +1,7 @@
-// The main bundle's side of the send bundle: loads dist/sendWork.js the first time work is sent, and
-// hands it everything it needs from here (the API, errors classified, settings, the run store, dialogs
-// helpers). Nothing of the main bundle is imported by the send bundle at run time, so no class exists twice.
+// The main bundle's side of the work bundle: loads dist/work.js the first time work is sent or brought
+// back, and hands it everything it needs from here (the API, errors classified, settings, the run store,
+// git, dialog helpers). Nothing of the main bundle is imported by the work bundle at run time, so no class
+// exists twice.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors';
@@ -17,12 +18,12 @@ import { showError } from '../ui/showError';
 import type { Clock } from '../util/clock';
 import type { Event } from '../util/events';
 import type { Log } from '../util/log';
-import type { SendWorkDeps, WorkSender } from './sendWork';
+import type { ChangesDeps, RunChangesCommands, SendWorkDeps, WorkSender } from './workBundle';
 
 export const DEFAULT_MAX_CHARS = 100_000;
 export const DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
-export interface WorkSenderLoaderDeps {
+export interface WorkLoaderDeps {
   context: vscode.ExtensionContext;
   version: string;
   session: Session;
@@ -32,6 +33,10 @@ export interface WorkSenderLoaderDeps {
   refreshSoon(): void;
   git: GitAdapter;
   rateWaits: Event<RateWaitEvent>;
+  /** The URI scheme of file contents at a commit (served by the main bundle's content provider). */
+  changesScheme: string;
+  /** The run and pull request a command argument names. */
+  resolvePullRequest: ChangesDeps['resolve'];
   interaction: Interaction;
   clock: Clock;
   log: Log;
@@ -49,20 +54,38 @@ export function inspectError(error: unknown): ErrorFacts {
   return facts;
 }
 
-export class WorkSenderLoader implements vscode.Disposable {
+export class WorkLoader implements vscode.Disposable {
+  private bundle: typeof import('./workBundle') | undefined;
   private sender: WorkSender | undefined;
+  private changesCommands: RunChangesCommands | undefined;
   private scanner: SecretScanner | undefined;
 
-  constructor(private readonly deps: WorkSenderLoaderDeps) {}
+  constructor(private readonly deps: WorkLoaderDeps) {}
 
-  /** The sender, loading its bundle on first use. */
+  /** The send pipeline and the send commands, loading the work bundle on first use. */
   get(): WorkSender {
-    if (!this.sender) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded on first use
-      const module = require(path.join(this.deps.context.extensionPath, 'dist', 'sendWork.js')) as typeof import('./sendWork');
-      this.sender = module.createWorkSender(this.sendWorkDeps());
-    }
+    this.sender ??= this.load().createWorkSender(this.sendWorkDeps());
     return this.sender;
+  }
+
+  /** The bring-back commands (review, check out, apply). */
+  changes(): RunChangesCommands {
+    const { interaction, log, store } = this.deps;
+    this.changesCommands ??= new (this.load().RunChangesCommands)({
+      interaction,
+      log,
+      scheme: this.deps.changesScheme,
+      resolve: this.deps.resolvePullRequest,
+      markReviewed: (runId) => store.markReviewed(runId),
+      git: { repositoryRoots: () => this.deps.git.repositoryRoots(), fetch: (root, remote, branch) => this.deps.git.fetch(root, remote, branch), refresh: (root) => this.deps.git.refresh(root) },
+    });
+    return this.changesCommands;
+  }
+
+  private load(): typeof import('./workBundle') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded on first use
+    this.bundle ??= require(path.join(this.deps.context.extensionPath, 'dist', 'work.js')) as typeof import('./workBundle');
+    return this.bundle;
   }
 
   /** The secret scanner's bundle (secretlint is large), loaded on first use. */

@@ -1,0 +1,325 @@
+// Bringing the agent's work back into the editor (part of the work bundle, loaded on first use): review
+// the PR branch in VS Code's multi-diff editor (files read-only from git objects, the working tree
+// untouched), check it out (with uncommitted changes: stash and switch, or a new worktree, or cancel; and
+// back again), or apply its changes to the working tree as a 3-way patch. The git work is in src/changes.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { AgentRun, PullRequest } from '../api/types';
+import {
+  addWorktree,
+  applyChanges,
+  CliGitRunner,
+  compareWithHead,
+  fetchRunBranch,
+  isChangesError,
+  readBlob,
+  stashAndSwitch,
+  switchBack,
+  workingTreeState,
+  type ChangedFile,
+  type FetchedBranch,
+  type PreviousHead,
+  type SavedStash,
+} from '../changes';
+import type { Interaction } from '../ui/interaction';
+import type { Log } from '../util/log';
+
+export interface ChangesDeps {
+  interaction: Interaction;
+  log: Log;
+  /** The URI scheme the main bundle serves file contents for (read-only, from git objects). */
+  scheme: string;
+  /** The run and pull request a command argument names (a tree node, a run id), or undefined. */
+  resolve(argument: unknown): { run: AgentRun; pr: PullRequest } | undefined;
+  /** The run's changes were opened: its "to review" marker goes. */
+  markReviewed(runId: number): void;
+  git: { repositoryRoots(): Promise<string[]>; fetch(root: string, remote: string, branch: string): Promise<void>; refresh(root: string): Promise<void> };
+}
+
+interface ContentQuery {
+  root: string;
+  rev: string;
+  path: string;
+}
+
+/** What a checkout left behind, to switch back to. */
+interface Departure {
+  root: string;
+  previous: PreviousHead;
+  stash: SavedStash | undefined;
+  branch: string;
+}
+
+export class RunChangesCommands {
+  private readonly runner = new CliGitRunner();
+  private readonly departures = new Map<string, Departure>();
+
+  constructor(private readonly deps: ChangesDeps) {}
+
+  /** Review changes: the multi-diff of merge-base(HEAD, branch) against the branch tip. */
+  async review(argument: unknown): Promise<string | undefined> {
+    const target = this.target(argument);
+    if (!target) return undefined;
+    const fetched = await this.fetch(target);
+    if (!fetched) return undefined;
+    const comparison = await compareWithHead(this.runner, fetched.root, fetched.ref);
+    this.deps.markReviewed(target.run.id);
+    if (comparison.files.length === 0) {
+      void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('{0} changes nothing compared with your branch.', fetched.branch) });
+      return vscode.l10n.t('No changes against your branch.');
+    }
+    const resources = comparison.files.map((file) => this.resource(fetched.root, comparison.base, comparison.tip, file));
+    const title = vscode.l10n.t('Codegen run #{0}: {1} ({2} files)', target.run.id, fetched.branch, comparison.files.length);
+    await vscode.commands.executeCommand('vscode.changes', title, resources);
+    this.deps.log.info(`Review of run ${target.run.id}: ${comparison.files.length} files, ${comparison.base.slice(0, 8)}..${comparison.tip.slice(0, 8)} in ${fetched.root}.`);
+    return vscode.l10n.t('Showing {0} changed files.', comparison.files.length);
+  }
+
+  /** Check out: switch to the PR branch; with uncommitted work, ask first. */
+  async checkout(argument: unknown): Promise<string | undefined> {
+    const target = this.target(argument);
+    if (!target) return undefined;
+    const fetched = await this.fetch(target);
+    if (!fetched) return undefined;
+    const ui = this.deps.interaction;
+    const state = await workingTreeState(this.runner, fetched.root);
+    let useWorktree = false;
+    if (state.dirty) {
+      const stash = vscode.l10n.t('Stash and switch');
+      const worktree = vscode.l10n.t('Check out in a new worktree');
+      const choice = await ui.showMessage({
+        severity: 'warning',
+        modal: true,
+        message: vscode.l10n.t('You have uncommitted changes in {0}.', path.basename(fetched.root)),
+        detail: vscode.l10n.t('{0} files are changed or untracked. Stash them (with a message naming run #{1}) and switch to {2}, or check {2} out in a new worktree opened in a new window, leaving this one as it is.', state.changed.length + state.untracked.length, target.run.id, fetched.branch),
+        actions: [stash, worktree],
+      });
+      if (choice !== stash && choice !== worktree) return vscode.l10n.t('Cancelled: nothing changed.');
+      useWorktree = choice === worktree;
+    }
+    this.deps.markReviewed(target.run.id);
+    return useWorktree ? this.checkoutInWorktree(target.run, fetched) : this.switchTo(target.run, fetched);
+  }
+
+  /** Switch back to the branch a checkout left, restoring its stash. */
+  async switchBack(rootArgument?: unknown): Promise<string | undefined> {
+    const departure = typeof rootArgument === 'string' ? this.departures.get(rootArgument) : [...this.departures.values()].at(-1);
+    if (!departure) {
+      void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('There is no Codegen checkout to switch back from in this window.') });
+      return undefined;
+    }
+    const result = await switchBack(this.runner, departure.root, departure.previous, departure.stash ? { restoreStash: departure.stash } : {});
+    await this.deps.git.refresh(departure.root);
+    const where = departure.previous.kind === 'branch' ? departure.previous.name : departure.previous.sha.slice(0, 8);
+    if (result.kind === 'dirty') {
+      void this.deps.interaction.showMessage({ severity: 'warning', message: vscode.l10n.t('You have uncommitted changes on {0}: commit or stash them, then switch back to {1}.', departure.branch, where) });
+      return undefined;
+    }
+    this.departures.delete(departure.root);
+    const stashNote =
+      result.stash === 'restored' ? vscode.l10n.t(' Your stashed changes are back.') : result.stash === 'conflicts' ? vscode.l10n.t(' Your stashed changes conflict: the stash is kept; resolve the conflicts.') : result.stash === 'notFound' ? vscode.l10n.t(' The stash was not found any more.') : '';
+    const message = vscode.l10n.t('Back on {0}.{1}', where, stashNote);
+    void this.deps.interaction.showMessage({ severity: result.stash === 'conflicts' ? 'warning' : 'info', message });
+    return message;
+  }
+
+  /** Apply to my working tree: the branch's changes as a 3-way patch, without switching branch. */
+  async apply(argument: unknown): Promise<string | undefined> {
+    const target = this.target(argument);
+    if (!target) return undefined;
+    const fetched = await this.fetch(target);
+    if (!fetched) return undefined;
+    const ui = this.deps.interaction;
+    const comparison = await compareWithHead(this.runner, fetched.root, fetched.ref);
+    if (comparison.files.length === 0) return vscode.l10n.t('{0} changes nothing compared with your branch.', fetched.branch);
+    const applyLabel = vscode.l10n.t('Apply');
+    const choice = await ui.showMessage({
+      severity: 'info',
+      modal: true,
+      message: vscode.l10n.t('Apply the changes of {0} ({1} files) to your working tree?', fetched.branch, comparison.files.length),
+      detail: vscode.l10n.t('You stay on your branch; nothing is committed. Where your files differ, git merges (3-way) and leaves conflict markers to resolve. Files you edited but did not stage are not touched: the patch is refused instead.'),
+      actions: [applyLabel],
+    });
+    if (choice !== applyLabel) return vscode.l10n.t('Cancelled: nothing changed.');
+    this.deps.markReviewed(target.run.id);
+    const result = await applyChanges(this.runner, fetched.root, { base: comparison.base, tip: comparison.tip });
+    await this.deps.git.refresh(fetched.root);
+    switch (result.kind) {
+      case 'applied': {
+        const message = vscode.l10n.t('Applied {0} files from {1} (staged, not committed).', result.files.length, fetched.branch);
+        void ui.showMessage({ severity: 'info', message });
+        return message;
+      }
+      case 'conflicts': {
+        const message = vscode.l10n.t('Applied {0} with conflicts in {1}: resolve them as a merge conflict.', fetched.branch, result.conflicted.join(', '));
+        void ui.showMessage({ severity: 'warning', message });
+        const first = result.conflicted[0];
+        if (first !== undefined) await vscode.window.showTextDocument(vscode.Uri.file(path.join(fetched.root, first)), { preview: false });
+        return message;
+      }
+      case 'refused': {
+        const why =
+          result.reason === 'localChanges'
+            ? vscode.l10n.t('you have unstaged edits in {0}; stage or stash them first', result.files.join(', '))
+            : result.reason === 'untrackedInTheWay'
+              ? vscode.l10n.t('untracked files are in the way: {0}', result.files.join(', '))
+              : result.reason === 'unmergedFiles'
+                ? vscode.l10n.t('resolve the conflicts you already have first')
+                : vscode.l10n.t('git could not apply the patch ({0})', result.detail);
+        const message = vscode.l10n.t('Nothing was applied: {0}.', why);
+        void ui.showMessage({ severity: 'warning', message });
+        return message;
+      }
+      case 'partlyApplied': {
+        const message = vscode.l10n.t('Applying stopped part way: these files were changed: {0}. git said: {1}', result.changedPaths.join(', '), result.detail);
+        this.deps.log.error(message);
+        void ui.showMessage({ severity: 'error', message });
+        return message;
+      }
+    }
+  }
+
+  /** The content of a file at a commit, for the diff editor (read-only). */
+  async content(uri: vscode.Uri): Promise<string> {
+    const query = parseContentQuery(uri.query);
+    if (!query) return '';
+    const bytes = await readBlob(this.runner, query.root, query.rev, query.path);
+    return bytes ? new TextDecoder().decode(bytes) : '';
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private target(argument: unknown): { run: AgentRun; pr: PullRequest & { url: string; headBranchName: string } } | undefined {
+    const found = this.deps.resolve(argument);
+    const ui = this.deps.interaction;
+    if (!found) {
+      void ui.showMessage({ severity: 'info', message: vscode.l10n.t('Choose a Codegen run with a pull request (in the Codegen view).') });
+      return undefined;
+    }
+    const { pr } = found;
+    if (!pr.url || !pr.headBranchName) {
+      void ui.showMessage({ severity: 'info', message: vscode.l10n.t('Run #{0} has no pull request branch to bring back yet.', found.run.id) });
+      return undefined;
+    }
+    return { run: found.run, pr: { ...pr, url: pr.url, headBranchName: pr.headBranchName } };
+  }
+
+  /** Fetches the PR branch, with progress; shows a clear error and returns undefined when it cannot. */
+  private async fetch(target: { run: AgentRun; pr: { url: string; headBranchName: string } }): Promise<FetchedBranch | undefined> {
+    const ui = this.deps.interaction;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length > 0 && folders.every((folder) => folder.uri.scheme !== 'file')) {
+      void ui.showMessage({ severity: 'warning', message: vscode.l10n.t('This is a virtual workspace: bringing changes back needs a local clone of the repository. Open one, or open the pull request in the browser.') });
+      return undefined;
+    }
+    const candidates = [...folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath), ...(await this.deps.git.repositoryRoots())];
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Codegen: fetching {0}', target.pr.headBranchName.slice(0, 120)) },
+        () => fetchRunBranch(this.runner, { runId: target.run.id, pullRequestUrl: target.pr.url, branch: target.pr.headBranchName }, candidates, { editorGit: this.deps.git, log: this.deps.log }),
+      );
+    } catch (error) {
+      const message = isChangesError(error) ? this.explain(error.kind, error.message) : vscode.l10n.t('Could not fetch the pull request branch: {0}', error instanceof Error ? error.message : String(error));
+      this.deps.log.warn(`Fetching the branch of run ${target.run.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      const showLog = vscode.l10n.t('Show log');
+      void ui.showMessage({ severity: 'error', message, actions: [showLog] }).then((choice) => choice === showLog && this.deps.log.show());
+      return undefined;
+    }
+  }
+
+  private explain(kind: string, message: string): string {
+    switch (kind) {
+      case 'branchNotFound':
+        return vscode.l10n.t('The pull request branch is gone from the remote (deleted after a merge?). {0}', message);
+      case 'authFailed':
+        return vscode.l10n.t('The remote refused the fetch: sign in to it in VS Code or configure git credentials. {0}', message);
+      case 'noMatchingRemote':
+      case 'notAGitRepository':
+      case 'invalidBranchName':
+      case 'gitMissing':
+        return message;
+      default:
+        return vscode.l10n.t('Could not fetch the pull request branch: {0}', message);
+    }
+  }
+
+  private resource(root: string, base: string, tip: string, file: ChangedFile): [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined] {
+    const label = vscode.Uri.file(path.join(root, file.path));
+    const left = file.status === 'added' ? undefined : this.contentUri(root, base, file.oldPath ?? file.path);
+    const right = file.status === 'deleted' ? undefined : this.contentUri(root, tip, file.path);
+    return [label, left, right];
+  }
+
+  private contentUri(root: string, rev: string, filePath: string): vscode.Uri {
+    const query: ContentQuery = { root, rev, path: filePath };
+    return vscode.Uri.from({ scheme: this.deps.scheme, path: `/${filePath}`, query: JSON.stringify(query) });
+  }
+
+  private async switchTo(run: AgentRun, fetched: FetchedBranch): Promise<string | undefined> {
+    const ui = this.deps.interaction;
+    const result = await stashAndSwitch(this.runner, fetched.root, { branch: fetched.branch, tip: fetched.ref, runId: run.id, remoteName: fetched.remote.name });
+    await this.deps.git.refresh(fetched.root);
+    switch (result.kind) {
+      case 'switched': {
+        this.departures.set(fetched.root, { root: fetched.root, previous: result.previous, stash: result.stash, branch: result.branch });
+        const from = result.previous.kind === 'branch' ? result.previous.name : result.previous.sha.slice(0, 8);
+        const message = result.stash
+          ? vscode.l10n.t('Switched to {0} (you were on {1}). Your changes are stashed as "{2}".', result.branch, from, result.stash.message)
+          : vscode.l10n.t('Switched to {0} (you were on {1}).', result.branch, from);
+        const back = vscode.l10n.t('Switch back to {0}', from);
+        void ui.showMessage({ severity: 'info', message, actions: [back] }).then((choice) => (choice === back ? this.switchBack(fetched.root) : undefined));
+        return message;
+      }
+      case 'alreadyOnBranch':
+        return vscode.l10n.t('You are on {0} already, at the tip of the pull request or ahead of it.', result.branch);
+      case 'diverged': {
+        const message = vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed. Review the changes, or check out in a new worktree after renaming your branch.', result.branch);
+        void ui.showMessage({ severity: 'warning', message });
+        return message;
+      }
+      case 'checkedOutElsewhere': {
+        const open = vscode.l10n.t('Open that worktree');
+        const message = vscode.l10n.t('{0} is checked out in another worktree: {1}', result.branch, result.worktreePath);
+        void ui.showMessage({ severity: 'info', message, actions: [open] }).then(async (choice) => {
+          if (choice === open) await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(result.worktreePath), { forceNewWindow: true });
+        });
+        return message;
+      }
+      case 'unmergedFiles': {
+        const message = vscode.l10n.t('Resolve the conflicts in {0} first: nothing changed.', result.files.join(', '));
+        void ui.showMessage({ severity: 'warning', message });
+        return message;
+      }
+    }
+  }
+
+  private async checkoutInWorktree(run: AgentRun, fetched: FetchedBranch): Promise<string | undefined> {
+    const dir = path.join(path.dirname(fetched.root), `${path.basename(fetched.root)}-codegen-run-${run.id}`);
+    const result = await addWorktree(this.runner, fetched.root, { dir, branch: fetched.branch, tip: fetched.ref, remoteName: fetched.remote.name });
+    const ui = this.deps.interaction;
+    if (result.kind === 'added') {
+      this.deps.log.info(`Worktree for run ${run.id}: ${result.path} on ${result.branch}.`);
+      await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(result.path), { forceNewWindow: true });
+      return vscode.l10n.t('Checked out {0} in {1} (a new window); this window is unchanged.', result.branch, result.path);
+    }
+    const message =
+      result.kind === 'pathNotEmpty'
+        ? vscode.l10n.t('{0} exists and is not empty: nothing changed.', result.path)
+        : result.kind === 'checkedOutElsewhere'
+          ? vscode.l10n.t('{0} is checked out in another worktree: {1}', result.branch, result.worktreePath)
+          : vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed.', result.branch);
+    void ui.showMessage({ severity: 'warning', message });
+    return message;
+  }
+}
+
+function parseContentQuery(query: string): ContentQuery | undefined {
+  try {
+    const value = JSON.parse(query) as Partial<ContentQuery>;
+    if (typeof value.root !== 'string' || typeof value.rev !== 'string' || typeof value.path !== 'string') return undefined;
+    if (!/^[0-9a-f]{40,64}$/.test(value.rev) || value.path.startsWith('/') || value.path.split('/').includes('..')) return undefined;
+    return { root: value.root, rev: value.rev, path: value.path };
+  } catch {
+    return undefined;
+  }
+}
