@@ -144,6 +144,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     ...exported.api,
     testing: {
       activationMs,
+      globalState: context.globalState,
       uriHandler,
       interaction,
       contextKeys,

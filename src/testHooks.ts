@@ -12,6 +12,8 @@ import type { RunDetailsPanels } from './views/runDetails/runDetailsPanel';
 export interface TestHooks {
   /** Time spent in activate(), measured in the extension host. */
   activationMs: number;
+  /** The extension's globalState (where the runs cache lives), to read what a reload would restore. */
+  globalState: import('vscode').Memento;
   uriHandler: { handled: number; handleUri(uri: import('vscode').Uri): Promise<void> };
   interaction: { swap(next: Interaction): Interaction };
   contextKeys: { get(key: string): unknown };

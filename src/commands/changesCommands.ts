@@ -40,6 +40,8 @@ interface ContentQuery {
   root: string;
   rev: string;
   path: string;
+  /** The file does not exist on this side (added or deleted): empty content. */
+  absent?: boolean;
 }
 
 /** What a checkout left behind, to switch back to. */
@@ -182,7 +184,7 @@ export class RunChangesCommands {
   /** The content of a file at a commit, for the diff editor (read-only). */
   async content(uri: vscode.Uri): Promise<string> {
     const query = parseContentQuery(uri.query);
-    if (!query) return '';
+    if (!query || query.absent) return '';
     const bytes = await readBlob(this.runner, query.root, query.rev, query.path);
     return bytes ? new TextDecoder().decode(bytes) : '';
   }
@@ -243,15 +245,19 @@ export class RunChangesCommands {
     }
   }
 
-  private resource(root: string, base: string, tip: string, file: ChangedFile): [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined] {
+  /**
+   * One entry of the multi-diff: the file at the base (empty for an added file) against the file at the
+   * tip (empty for a deleted one), so every changed file has an entry with two sides.
+   */
+  private resource(root: string, base: string, tip: string, file: ChangedFile): [vscode.Uri, vscode.Uri, vscode.Uri] {
     const label = vscode.Uri.file(path.join(root, file.path));
-    const left = file.status === 'added' ? undefined : this.contentUri(root, base, file.oldPath ?? file.path);
-    const right = file.status === 'deleted' ? undefined : this.contentUri(root, tip, file.path);
+    const left = this.contentUri(root, base, file.oldPath ?? file.path, file.status === 'added');
+    const right = this.contentUri(root, tip, file.path, file.status === 'deleted');
     return [label, left, right];
   }
 
-  private contentUri(root: string, rev: string, filePath: string): vscode.Uri {
-    const query: ContentQuery = { root, rev, path: filePath };
+  private contentUri(root: string, rev: string, filePath: string, absent: boolean): vscode.Uri {
+    const query: ContentQuery = absent ? { root, rev, path: filePath, absent: true } : { root, rev, path: filePath };
     return vscode.Uri.from({ scheme: this.deps.scheme, path: `/${filePath}`, query: JSON.stringify(query) });
   }
 
@@ -318,7 +324,7 @@ function parseContentQuery(query: string): ContentQuery | undefined {
     const value = JSON.parse(query) as Partial<ContentQuery>;
     if (typeof value.root !== 'string' || typeof value.rev !== 'string' || typeof value.path !== 'string') return undefined;
     if (!/^[0-9a-f]{40,64}$/.test(value.rev) || value.path.startsWith('/') || value.path.split('/').includes('..')) return undefined;
-    return { root: value.root, rev: value.rev, path: value.path };
+    return { root: value.root, rev: value.rev, path: value.path, ...(value.absent === true ? { absent: true } : {}) };
   } catch {
     return undefined;
   }

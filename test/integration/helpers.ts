@@ -122,8 +122,8 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
 }
 
 /** A simulator in this extension host, with the extension pointed at it and signed in (unless told not to). */
-export async function startSimulatorFor(options: { signIn?: boolean; token?: string; organizationId?: number | null; runDurationMs?: number; historicalRuns?: number } = {}): Promise<CodegenSimulator> {
-  const sim = await CodegenSimulator.start({ runDurationMs: options.runDurationMs ?? 60000, historicalRuns: options.historicalRuns ?? 0 });
+export async function startSimulatorFor(options: { signIn?: boolean; token?: string; organizationId?: number | null; runDurationMs?: number; historicalRuns?: number; gitRoot?: string } = {}): Promise<CodegenSimulator> {
+  const sim = await CodegenSimulator.start({ runDurationMs: options.runDurationMs ?? 60000, historicalRuns: options.historicalRuns ?? 0, ...(options.gitRoot ? { gitRoot: options.gitRoot } : {}) });
   await setSetting('apiBaseUrl', sim.url);
   await setSetting('organizationId', options.organizationId === undefined ? 1 : options.organizationId);
   const h = await hooks();
