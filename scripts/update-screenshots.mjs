@@ -15,6 +15,7 @@ const CHOSEN = {
   'run-on-selection.png': '03-run-on-selection-prompt.png',
   'run-started.png': '03-run-on-selection.png',
   'run-details.png': '04-run-details.png',
+  'review-changes.png': '07-review-changes.png',
 };
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

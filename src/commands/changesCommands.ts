@@ -2,6 +2,7 @@
 // the PR branch in VS Code's multi-diff editor (files read-only from git objects, the working tree
 // untouched), check it out (with uncommitted changes: stash and switch, or a new worktree, or cancel; and
 // back again), or apply its changes to the working tree as a 3-way patch. The git work is in src/changes.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AgentRun, PullRequest } from '../api/types';
@@ -71,7 +72,7 @@ export class RunChangesCommands {
       return vscode.l10n.t('No changes against your branch.');
     }
     const resources = comparison.files.map((file) => this.resource(fetched.root, comparison.base, comparison.tip, file));
-    const title = vscode.l10n.t('Codegen run #{0}: {1} ({2} files)', target.run.id, fetched.branch, comparison.files.length);
+    const title = vscode.l10n.t('Codegen run #{0}: {1}', target.run.id, fetched.branch);
     await vscode.commands.executeCommand('vscode.changes', title, resources);
     this.deps.log.info(`Review of run ${target.run.id}: ${comparison.files.length} files, ${comparison.base.slice(0, 8)}..${comparison.tip.slice(0, 8)} in ${fetched.root}.`);
     return vscode.l10n.t('Showing {0} changed files.', comparison.files.length);
@@ -214,7 +215,10 @@ export class RunChangesCommands {
       void ui.showMessage({ severity: 'warning', message: vscode.l10n.t('This is a virtual workspace: bringing changes back needs a local clone of the repository. Open one, or open the pull request in the browser.') });
       return undefined;
     }
-    const candidates = [...folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath), ...(await this.deps.git.repositoryRoots())];
+    const local = folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+    // The workspace folders, the clones directly inside them (as VS Code's git scans one level), and every
+    // repository the git extension knows.
+    const candidates = [...local, ...local.flatMap(nestedClones), ...(await this.deps.git.repositoryRoots())];
     try {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Codegen: fetching {0}', target.pr.headBranchName.slice(0, 120)) },
@@ -316,6 +320,19 @@ export class RunChangesCommands {
           : vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed.', result.branch);
     void ui.showMessage({ severity: 'warning', message });
     return message;
+  }
+}
+
+/** Folders directly inside `folder` that are git working trees (have a .git entry). */
+function nestedClones(folder: string): string[] {
+  try {
+    return fs
+      .readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && fs.existsSync(path.join(folder, entry.name, '.git')))
+      .slice(0, 50)
+      .map((entry) => path.join(folder, entry.name));
+  } catch {
+    return [];
   }
 }
 

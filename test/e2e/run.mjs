@@ -32,7 +32,11 @@ const results = [];
 let sim;
 let browser;
 try {
-  sim = await startSimulator(['--run-duration-ms', '20000', '--historical-runs', '6']);
+  // The simulator's git side: bare repositories under the scratch folder; scenarios clone from there.
+  const gitRoot = path.join(scratch, 'git-root');
+  fs.mkdirSync(gitRoot, { recursive: true });
+  sim = await startSimulator(['--run-duration-ms', '20000', '--historical-runs', '6', '--git-root', gitRoot]);
+  sim.gitRoot = gitRoot;
   lap(`simulator at ${sim.url}`);
   const server = await startCodeServer(path.join(scratch, 'cs'), {
     installVsix: vsix,

@@ -21,7 +21,7 @@ interface GitApi {
 function multiDiffTabs(): Array<{ label: string; diffs: Array<{ original?: vscode.Uri; modified?: vscode.Uri }> }> {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .filter((tab) => tab.input && typeof tab.input === 'object' && 'textDiffs' in (tab.input as object))
+    .filter((tab) => tab.input && typeof tab.input === 'object' && 'textDiffs' in (tab.input))
     .map((tab) => ({ label: tab.label, diffs: (tab.input as { textDiffs: Array<{ original?: vscode.Uri; modified?: vscode.Uri }> }).textDiffs }));
 }
 
@@ -34,7 +34,7 @@ describe('Bring the work back (git-backed simulator)', function () {
   let clone: string;
   const git = (...args: string[]): string => clientGit(clone, args).trim();
 
-  before(async () => {
+  before(() => {
     gitRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-git-root-'));
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the in-host workspace has a folder');
