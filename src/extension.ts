@@ -5,6 +5,7 @@ import { CodegenClient } from './api/client';
 import * as path from 'path';
 import { RateGovernor, type RateWaitEvent } from './api/rateGovernor';
 import { ledgerFolderName, SharedRateLedger } from './api/sharedRateLedger';
+import { AUTH_PROVIDER_ID, CodegenAuthenticationProvider } from './auth/authProvider';
 import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerAuthCommands } from './commands/authCommands';
@@ -13,12 +14,13 @@ import { registerBringBackCommands, resolvePullRequest } from './commands/bringB
 import { WorkLoader } from './commands/workLoader';
 import { Settings } from './config/settings';
 import { GitAdapter } from './git/gitApi';
-import { BuiltInCommands, Commands, Views } from './ids';
+import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids';
 import { runIdFromArgument } from './protocol/panelState';
 import { RunActions } from './runs/runActions';
 import type { TestHooks } from './testHooks';
 import { ContextKeys } from './ui/contextKeys';
 import { SwappableInteraction, VsCodeInteraction } from './ui/interaction';
+import { toggled } from './ui/toggled';
 import { systemClock } from './util/clock';
 import { Emitter } from './util/events';
 import { LogRecorder, teeLog } from './util/log';
@@ -74,6 +76,12 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   );
   context.subscriptions.push(settings, tokens, session, governorWaits, { dispose: () => governors.forEach((g) => g.dispose()) });
   context.subscriptions.push(...registerAuthCommands(session, settings, interaction, log));
+  // Codegen in the Accounts menu, over the same token.
+  const authProvider = new CodegenAuthenticationProvider(tokens, session, log);
+  context.subscriptions.push(
+    authProvider,
+    toggled(SettingKeys.accountsEnabled, () => vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Codegen', authProvider, { supportsMultipleAccounts: false })),
+  );
 
   const runs = new RunsController(context, session, settings, systemClock, log);
   const refreshSoon = (): void => void runs.refreshNow();
@@ -145,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     testing: {
       activationMs,
       globalState: context.globalState,
+      authProvider,
       uriHandler,
       interaction,
       contextKeys,

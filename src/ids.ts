@@ -77,6 +77,13 @@ export const Settings = {
   promptReviewBeforeSend: 'prompt.reviewBeforeSend',
   promptTemplates: 'prompt.templates',
   imagesMaxBytes: 'images.maxBytes',
+  accountsEnabled: 'accounts.enabled',
+  quickFixEnabled: 'quickFix.enabled',
+  todoCodeActions: 'todo.codeActions',
+  todoCodeLens: 'codeLens.todo',
+  todoWords: 'todo.words',
+  chatEnabled: 'chat.enabled',
+  toolsEnabled: 'tools.enabled',
 } as const;
 export type SettingKey = (typeof Settings)[keyof typeof Settings];
 export const SETTINGS_SECTION = 'codegen';

@@ -14,6 +14,8 @@ export interface TestHooks {
   activationMs: number;
   /** The extension's globalState (where the runs cache lives), to read what a reload would restore. */
   globalState: import('vscode').Memento;
+  /** The Accounts menu's provider (registered with vscode.authentication). */
+  authProvider: import('vscode').AuthenticationProvider;
   uriHandler: { handled: number; handleUri(uri: import('vscode').Uri): Promise<void> };
   interaction: { swap(next: Interaction): Interaction };
   contextKeys: { get(key: string): unknown };

@@ -98,7 +98,7 @@ describe('Runs view (against the simulator)', () => {
     assert.strictEqual(h.runs.notificationsRaised() - raisedBefore, 1);
     assert.strictEqual(ui.messagesMatching(/Codegen finished "Add a greeting endpoint"/).length, 1, JSON.stringify(ui.messages.map((m) => m.message)));
     const finishedMessage = ui.messagesMatching(/Codegen finished/)[0]!;
-    assert.deepStrictEqual(finishedMessage.actions, ['Open pull request', 'Show details']);
+    assert.deepStrictEqual(finishedMessage.actions, ['Review changes', 'Open pull request', 'Show details']);
     assert.doesNotMatch(String(h.runs.statusBarText()), /running/, 'nothing runs any more');
   });
 
