@@ -43,7 +43,7 @@ export function normalizeTodoWords(words: unknown): string[] {
 }
 
 /** Characters allowed between the marker and the word: spaces, `*` (doc comments), `@` (`@todo`), `!` (`//!`). */
-const DECORATION = new Set([' ', '\t', '*', '@', '!']);
+const DECORATION: ReadonlySet<string> = new Set([' ', '\t', '*', '@', '!']);
 
 /** The TODO-style comment on a line, or undefined. The cheap check (does a word occur at all?) comes first. */
 export function findTodoOnLine(lineText: string, syntax: CommentSyntax, words: readonly string[] = DEFAULT_TODO_WORDS, options: TodoOptions = {}): TodoComment | undefined {
