@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const coreFolders = ['src/api/**', 'src/runs/**', 'src/util/**', 'src/context/**', 'src/protocol/**', 'src/webview/**', 'src/secrets-scan/**', 'src/send/**', 'src/runDetails/**', 'src/changes/**', 'src/ids.ts'];
+const coreFolders = ['src/api/**', 'src/runs/**', 'src/util/**', 'src/context/**', 'src/protocol/**', 'src/webview/**', 'src/secrets-scan/**', 'src/send/**', 'src/runDetails/**', 'src/changes/**', 'src/delegate/**', 'src/ids.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '**/*.js', '**/*.mjs'] },
