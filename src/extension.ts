@@ -8,10 +8,9 @@ import { ledgerFolderName, SharedRateLedger } from './api/sharedRateLedger';
 import { AUTH_PROVIDER_ID, CodegenAuthenticationProvider } from './auth/authProvider';
 import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
-import { registerAuthCommands } from './commands/authCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerBringBackCommands, resolvePullRequest } from './commands/bringBackCommands';
-import { WorkLoader } from './commands/workLoader';
+import { runTextKit, WorkLoader } from './commands/workLoader';
 import { Settings } from './config/settings';
 import { GitAdapter } from './git/gitApi';
 import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids';
@@ -19,7 +18,7 @@ import { runIdFromArgument } from './protocol/panelState';
 import { RunActions } from './runs/runActions';
 import type { TestHooks } from './testHooks';
 import { ContextKeys } from './ui/contextKeys';
-import { SwappableInteraction, VsCodeInteraction } from './ui/interaction';
+import { SwappableInteraction, VsCodeInteraction, type PromptUi } from './ui/interaction';
 import { toggled } from './ui/toggled';
 import { systemClock } from './util/clock';
 import { Emitter } from './util/events';
@@ -28,6 +27,8 @@ import { RunDetailsPanels, runDetailsDeps } from './views/runDetails/runDetailsP
 import { RunNotifier } from './views/runs/notifications';
 import { RunsController } from './views/runs/runsController';
 import { RunsStatusBar } from './views/runs/statusBar';
+import { registerChatAndTools } from './views/delegate/chatAndTools';
+import { DelegateProviders } from './views/delegate/delegateProviders';
 import { CodegenUriHandler, createExportedApi, type CodegenApiV1 } from './exportedApi';
 
 export interface CodegenExtensionExports extends CodegenApiV1 {
@@ -49,7 +50,8 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const settings = new Settings();
   const tokens = new TokenStore(context.secrets);
   const contextKeys = new ContextKeys();
-  const interaction = new SwappableInteraction(new VsCodeInteraction());
+  // The prompt picker and review editor are only used when sending work: they come with the work bundle.
+  const interaction = new SwappableInteraction(new VsCodeInteraction((): PromptUi => work.promptUi()));
   // Limits are per token and service: one governor per API base URL keeps every client of this window
   // within them. Their waits are relayed to one event the progress UI listens to.
   const governorWaits = new Emitter<RateWaitEvent>(onListenerError);
@@ -75,7 +77,6 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     contextKeys,
   );
   context.subscriptions.push(settings, tokens, session, governorWaits, { dispose: () => governors.forEach((g) => g.dispose()) });
-  context.subscriptions.push(...registerAuthCommands(session, settings, interaction, log));
   // Codegen in the Accounts menu, over the same token.
   const authProvider = new CodegenAuthenticationProvider(tokens, session, log);
   context.subscriptions.push(
@@ -123,6 +124,17 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     rateWaits: governorWaits.event,
     changesScheme: Views.changesScheme,
     resolvePullRequest: (argument) => resolvePullRequest(runs.store, argument),
+    runsSource: {
+      runs: () => runs.store.runs,
+      get: (runId) => runs.store.get(runId),
+      onDidChange: (listener) => runs.store.onDidChange(() => listener()),
+      refresh: (runId) => actions.refresh(runId),
+      followUp: (runId, prompt) => actions.followUp(runId, prompt),
+      refreshSoon,
+      openPullRequestCommand: Commands.openPullRequest,
+    },
+    kit: runTextKit,
+    actions,
     interaction,
     clock: systemClock,
     log,
@@ -130,9 +142,16 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const sender = { get: () => work.get() };
   context.subscriptions.push(
     work,
-    ...registerBringBackCommands({ store: runs.store, actions, work: () => work.changes(), interaction, log }),
+    // Signing in and choosing the organization: the work bundle, loaded on first use.
+    vscode.commands.registerCommand(Commands.setToken, () => work.auth().setToken()),
+    vscode.commands.registerCommand(Commands.signOut, () => work.auth().signOut()),
+    vscode.commands.registerCommand(Commands.selectOrganization, () => work.auth().selectOrganization(false)),
+    ...registerBringBackCommands({ work: () => work.changes(), prs: () => work.prs() }),
     // File contents at a commit for the review's diff editor: read-only, from git objects.
     vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, { provideTextDocumentContent: (uri) => work.changes().content(uri) }),
+    // Delegate from where the work is found: quick fixes, TODO comments, chat, agent-mode tools.
+    new DelegateProviders(() => session.state.signedIn && session.state.organizationId !== undefined, () => work.delegate()),
+    ...registerChatAndTools(context.extensionPath, () => work),
     vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.get().runOnSelection(uri)),
     vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.get().runOnFile(uri)),
     vscode.commands.registerCommand(Commands.newRun, () => sender.get().newRun()),

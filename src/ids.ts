@@ -31,6 +31,8 @@ export const Commands = {
   markReadyForReview: 'codegen.markReadyForReview',
   convertToDraft: 'codegen.convertToDraft',
   closePullRequest: 'codegen.closePullRequest',
+  fixWithCodegen: 'codegen.fixWithCodegen',
+  delegateTodo: 'codegen.delegateTodo',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -46,6 +48,14 @@ export const BuiltInCommands = {
 export const GitHubPullRequests = {
   extensionId: 'GitHub.vscode-pull-request-github',
   openPullRequestPath: '/open-pull-request-webview',
+} as const;
+
+/** The @codegen chat participant and the agent-mode tools (package.json: chatParticipants, languageModelTools). */
+export const Chat = {
+  participant: 'codegen.chat',
+  createRunTool: 'codegen_create_run',
+  getRunTool: 'codegen_get_run',
+  listRunsTool: 'codegen_list_runs',
 } as const;
 
 export const Views = {

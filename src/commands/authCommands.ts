@@ -1,26 +1,45 @@
-// "Set API token", "Sign out" and "Select organization".
+// "Set API token", "Sign out" and "Select organization" (part of the work bundle, loaded on first use; the
+// main bundle registers the commands and hands over what they need).
 import * as vscode from 'vscode';
-import { isApiError } from '../api/errors';
 import type { Organization, User } from '../api/types';
 import type { Session } from '../auth/session';
 import type { Settings } from '../config/settings';
+import type { ErrorFacts } from '../send/sendTypes';
 import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
-import { showError } from '../ui/showError';
-import { TOKEN_URL } from '../util/errorAdvice';
-import { Commands } from '../ids';
+
+export interface AuthCommandsDeps {
+  session: Session;
+  settings: Settings;
+  interaction: Interaction;
+  log: Log;
+  inspectError(error: unknown): ErrorFacts;
+  showError(error: unknown, what: string): Promise<void>;
+  /** The one sanitizer: user and organization names come from the service. */
+  serviceLabel(text: unknown, maxLength?: number): string;
+  /** Where tokens are created. */
+  tokenUrl: string;
+  /** The Set API token command's id. */
+  setTokenCommand: string;
+}
+
+export interface AuthCommands {
+  setToken(): Promise<boolean>;
+  signOut(): Promise<void>;
+  selectOrganization(afterSignIn?: boolean): Promise<number | undefined>;
+}
 
 /** At most this many organization pages are read for the picker (100 per page). */
 const MAX_ORGANIZATION_PAGES = 10;
 
-export function registerAuthCommands(
-  session: Session,
-  settings: Settings,
-  interaction: Interaction,
-  log: Log,
-): vscode.Disposable[] {
+export function createAuthCommands(deps: AuthCommandsDeps): AuthCommands {
+  const { session, settings, interaction, log } = deps;
+  const serviceLabel = (text: unknown, maxLength?: number): string => deps.serviceLabel(text, maxLength);
+  const TOKEN_URL = deps.tokenUrl;
+  const isApiError = (error: unknown, kind: NonNullable<ErrorFacts['kind']>): boolean => deps.inspectError(error).kind === kind;
+  const showError = (_interaction: Interaction, _log: Log, error: unknown, what: string): Promise<void> => deps.showError(error, what);
   const describeUser = (user: User): string =>
-    user.fullName && user.email ? `${user.fullName} (${user.email})` : user.email ?? user.githubUsername ?? user.fullName ?? vscode.l10n.t('user {0}', user.id);
+    serviceLabel(user.fullName && user.email ? `${user.fullName} (${user.email})` : (user.email ?? user.githubUsername ?? user.fullName), 120) || vscode.l10n.t('user {0}', user.id);
 
   const setToken = async (): Promise<boolean> => {
     const token = await interaction.showInput({
@@ -46,7 +65,7 @@ export function registerAuthCommands(
           severity: 'warning',
           modal: true,
           message: vscode.l10n.t('Codegen could not be reached to verify the token.'),
-          detail: vscode.l10n.t('{0}\n\nSave it anyway? It will be used when the service answers again.', error.message),
+          detail: vscode.l10n.t('{0}\n\nSave it anyway? It will be used when the service answers again.', deps.inspectError(error).message),
           actions: [saveWithoutVerifying],
         });
         if (choice !== saveWithoutVerifying) return false;
@@ -76,7 +95,7 @@ export function registerAuthCommands(
     if (!session.isSignedIn) {
       const setTokenAction = vscode.l10n.t('Set API token');
       const choice = await interaction.showMessage({ severity: 'warning', message: vscode.l10n.t('Set your Codegen API token first.'), actions: [setTokenAction] });
-      if (choice === setTokenAction) await vscode.commands.executeCommand(Commands.setToken);
+      if (choice === setTokenAction) await vscode.commands.executeCommand(deps.setTokenCommand);
       return undefined;
     }
     let organizations: Organization[];
@@ -97,7 +116,7 @@ export function registerAuthCommands(
       const current = settings.organizationId;
       chosen = await interaction.showPick(
         organizations.map((org) => ({
-          label: org.name ?? vscode.l10n.t('Organization {0}', org.id),
+          label: serviceLabel(org.name, 120) || vscode.l10n.t('Organization {0}', org.id),
           description: org.id === current ? vscode.l10n.t('#{0} · current', org.id) : `#${org.id}`,
           value: org,
         })),
@@ -111,16 +130,12 @@ export function registerAuthCommands(
     await settings.setOrganizationId(chosen.id);
     log.info(`Organization set to ${chosen.id}.`);
     if (organizations.length === 1) {
-      void interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Using your Codegen organization {0}.', chosen.name ?? `#${chosen.id}`) });
+      void interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Using your Codegen organization {0}.', serviceLabel(chosen.name, 120) || `#${chosen.id}`) });
     }
     return chosen.id;
   };
 
-  return [
-    vscode.commands.registerCommand(Commands.setToken, setToken),
-    vscode.commands.registerCommand(Commands.signOut, signOut),
-    vscode.commands.registerCommand(Commands.selectOrganization, () => selectOrganization(false)),
-  ];
+  return { setToken, signOut, selectOrganization };
 }
 
 async function listAllOrganizations(session: Session): Promise<Organization[]> {

@@ -37,6 +37,8 @@ export class InteractiveDialogs implements SendDialogs {
     private readonly deps: InteractiveDeps,
     private readonly picker: RequestPicker,
     private readonly pickerOptions: (input: SendInput) => PickerOptions,
+    /** Show the "started run" toast (the chat says it in its answer instead). */
+    private readonly announceCreated = true,
   ) {}
 
   async fixReadiness(readiness: Exclude<Readiness, { kind: 'ready' }>): Promise<number | undefined> {
@@ -190,7 +192,7 @@ export class InteractiveDialogs implements SendDialogs {
 
   created(run: AgentRun, title: string): void {
     this.picker.clear();
-    void this.announce(run, title);
+    if (this.announceCreated) void this.announce(run, title);
   }
 
   private async announce(run: AgentRun, title: string): Promise<void> {

@@ -61,6 +61,11 @@ export class WorkSender implements Disposable {
     return this.pipeline.send(input, silentDialogs(options));
   }
 
+  /** The interactive dialogs for a request given up front, without the "started" toast (the chat). */
+  quietDialogs(): SendDialogs {
+    return new InteractiveDialogs(this.deps, this.picker, (input) => this.pickerOptions(input, undefined), false);
+  }
+
   /** Sends with the caller's own dialogs (chat). */
   sendWith(input: SendInput, dialogs: SendDialogs): Promise<SendOutcome> {
     return this.pipeline.send(input, dialogs);

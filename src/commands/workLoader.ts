@@ -5,22 +5,33 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors';
+import { isFinal, statusCategory, statusLabel } from '../api/status';
+import { GROUP_ORDER, groupOf, groupRuns, pullRequestNumber, runTitle } from '../runs/runModel';
+import { cleanServiceText, serviceLabel } from '../util/serviceText';
+import { safeExternalUrl } from '../util/urlPolicy';
 import type { RateWaitEvent } from '../api/rateGovernor';
 import type { AgentRun } from '../api/types';
 import type { Session } from '../auth/session';
 import type { Settings } from '../config/settings';
 import type { GitAdapter } from '../git/gitApi';
-import { Commands, Settings as SettingKeys, StateKeys } from '../ids';
+import { BuiltInCommands, Commands, GitHubPullRequests, Settings as SettingKeys, StateKeys } from '../ids';
+import type { RunActions } from '../runs/runActions';
+import type { PrWork } from './bringBackCommands';
 import type { RunStore } from '../runs/runStore';
 import type { ErrorFacts, Readiness, SecretScanner } from '../send/sendTypes';
-import type { Interaction } from '../ui/interaction';
+import type { Interaction, PromptUi } from '../ui/interaction';
 import { showError } from '../ui/showError';
 import type { Clock } from '../util/clock';
 import type { Event } from '../util/events';
 import type { Log } from '../util/log';
-import type { ChangesDeps, RunChangesCommands, SendWorkDeps, WorkSender } from './workBundle';
+import type { AgentRunsSource, AuthCommands, ChangesDeps, CodegenChat, CodegenTools, DelegateCommands, RunChangesCommands, SendWorkDeps, WorkSender } from './workBundle';
+import { TOKEN_URL } from '../util/errorAdvice';
+import type { RunTextKit } from '../delegate/runTextKit';
 
 export const DEFAULT_MAX_CHARS = 100_000;
+
+/** The main bundle's sanitizer, URL policy and run model, handed to the work bundle's chat and tool answers. */
+export const runTextKit: RunTextKit = { cleanServiceText, serviceLabel, safeExternalUrl, statusLabel, statusCategory, isFinal, runTitle, groupOf, groupRuns, groupOrder: GROUP_ORDER, pullRequestNumber };
 export const DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 export interface WorkLoaderDeps {
@@ -37,6 +48,12 @@ export interface WorkLoaderDeps {
   changesScheme: string;
   /** The run and pull request a command argument names. */
   resolvePullRequest: ChangesDeps['resolve'];
+  /** Calls on one run (the PR state). */
+  actions: Pick<RunActions, 'setPullRequestState'>;
+  /** What the chat and the tools read and do about runs. */
+  runsSource: AgentRunsSource;
+  /** The main bundle's sanitizer, URL policy and run model, for the chat and tool answers. */
+  kit: RunTextKit;
   interaction: Interaction;
   clock: Clock;
   log: Log;
@@ -46,7 +63,7 @@ export interface WorkLoaderDeps {
 export function inspectError(error: unknown): ErrorFacts {
   const message = error instanceof Error ? error.message : String(error);
   if (!isApiError(error)) return { kind: 'other', message };
-  const kinds: ReadonlyArray<NonNullable<ErrorFacts['kind']>> = ['unauthorized', 'forbidden', 'cancelled', 'network', 'timeout', 'rateLimited', 'malformed'];
+  const kinds: ReadonlyArray<NonNullable<ErrorFacts['kind']>> = ['unauthorized', 'forbidden', 'cancelled', 'network', 'timeout', 'rateLimited', 'malformed', 'server'];
   const kind = kinds.find((k) => k === error.kind) ?? 'other';
   const facts: ErrorFacts = { kind, message };
   if (error.status !== undefined) facts.status = error.status;
@@ -58,6 +75,11 @@ export class WorkLoader implements vscode.Disposable {
   private bundle: typeof import('./workBundle') | undefined;
   private sender: WorkSender | undefined;
   private changesCommands: RunChangesCommands | undefined;
+  private delegateCommands: DelegateCommands | undefined;
+  private authCommands: AuthCommands | undefined;
+  private prCommands: PrWork | undefined;
+  private chatHandler: CodegenChat | undefined;
+  private toolHandlers: CodegenTools | undefined;
   private scanner: SecretScanner | undefined;
 
   constructor(private readonly deps: WorkLoaderDeps) {}
@@ -80,6 +102,63 @@ export class WorkLoader implements vscode.Disposable {
       git: { repositoryRoots: () => this.deps.git.repositoryRoots(), fetch: (root, remote, branch) => this.deps.git.fetch(root, remote, branch), refresh: (root) => this.deps.git.refresh(root) },
     });
     return this.changesCommands;
+  }
+
+  /** The prompt picker and the prompt review editor. */
+  promptUi(): PromptUi {
+    return this.load().vscodePromptUi;
+  }
+
+  /** The pull request's state and Open with GitHub Pull Requests. */
+  prs(): PrWork {
+    const { interaction, log, store } = this.deps;
+    this.prCommands ??= this.load().createPrCommands({
+      interaction,
+      log,
+      kit: runTextKit,
+      resolve: this.deps.resolvePullRequest,
+      setPullRequestState: (runId, prId, state) => this.deps.actions.setPullRequestState(runId, prId, state),
+      markReviewed: (runId) => store.markReviewed(runId),
+      showError: (error, what) => showError(interaction, log, error, what),
+      gitHubPullRequests: { extensionId: GitHubPullRequests.extensionId, openPullRequestPath: GitHubPullRequests.openPullRequestPath, showExtensionCommand: BuiltInCommands.showExtension },
+    });
+    return this.prCommands;
+  }
+
+  /** Set API token, Sign out, Select organization. */
+  auth(): AuthCommands {
+    const { session, settings, interaction, log } = this.deps;
+    this.authCommands ??= this.load().createAuthCommands({
+      session,
+      settings,
+      interaction,
+      log,
+      inspectError,
+      showError: (error, what) => showError(interaction, log, error, what),
+      serviceLabel,
+      tokenUrl: TOKEN_URL,
+      setTokenCommand: Commands.setToken,
+    });
+    return this.authCommands;
+  }
+
+  /** Fix with Codegen and Delegate to Codegen. */
+  delegate(): DelegateCommands {
+    this.delegateCommands ??= new (this.load().DelegateCommands)(this.get());
+    return this.delegateCommands;
+  }
+
+  /** The @codegen chat participant's handler. */
+  chat(participantId: string): CodegenChat {
+    const sender = this.get();
+    this.chatHandler ??= new (this.load().CodegenChat)(sender, this.deps.runsSource, this.deps.kit, participantId, () => sender.quietDialogs());
+    return this.chatHandler;
+  }
+
+  /** The agent-mode tools. */
+  tools(): CodegenTools {
+    this.toolHandlers ??= new (this.load().CodegenTools)(this.get(), this.deps.runsSource, this.deps.kit, () => this.loadScanner());
+    return this.toolHandlers;
   }
 
   private load(): typeof import('./workBundle') {

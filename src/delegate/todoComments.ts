@@ -4,7 +4,7 @@
 // continuation line of a `/* … *\/` comment (" * TODO: x") counts; other lines inside a block comment that
 // spans lines are not recognised.
 
-import { oneLine } from '../context/text';
+import { serviceLabel } from '../util/serviceText';
 import { type CommentSyntax, hasStarContinuation } from './commentSyntax';
 
 export { commentSyntaxFor, DEFAULT_COMMENT_SYNTAX, type BlockMarkers, type CommentSyntax } from './commentSyntax';
@@ -130,13 +130,13 @@ function commentAt(ctx: Scan, kind: 'line' | 'block', start: number, marker: str
   text = (close ? text.replace(/[\s*]+$/, '') : text).trim();
   const comment: TodoComment = {
     word,
-    text: oneLine(text, MAX_TODO_TEXT),
+    text: serviceLabel(text, MAX_TODO_TEXT),
     start,
     end: close ? close.at + close.length : Math.max(ctx.trimmedEnd, start + marker.length),
     marker,
     continues: kind === 'block' && close === undefined,
   };
-  if (owner) comment.owner = oneLine(owner, 100);
+  if (owner) comment.owner = serviceLabel(owner, 100);
   return comment;
 }
 

@@ -6,7 +6,10 @@
 
 import { oneLine } from '../context/text';
 import type { CommentSyntax } from './commentSyntax';
-import { DEFAULT_TODO_WORDS, findTodoOnLine, MAX_TODO_TEXT, type LineSpan, type TodoComment } from './todoComments';
+import type { LineSpan, TodoComment } from './todoComments';
+
+/** Longest comment text in a request. */
+const MAX_REQUEST_TEXT = 500;
 
 export interface TodoRequestContext {
   /** The file as the agent will find it (workspace-relative path, or the untitled name). */
@@ -17,7 +20,11 @@ export interface TodoRequestContext {
   lineAt(line: number): string;
   /** The document's comment syntax: the comment's text may go on over the next lines. */
   syntax: CommentSyntax;
-  words?: readonly string[];
+  /**
+   * Whether a line holds a TODO comment of its own (where this one's text ends). The detector lives with
+   * the code actions in the main bundle; this module (in the work bundle) gets it passed in.
+   */
+  isTodoLine(lineText: string): boolean;
   /** Lines before and after the comment when no block fits (default 10). */
   contextLines?: number;
   /** Most lines selected, and read in each direction looking for a block (default 80). */
@@ -37,7 +44,7 @@ const MAX_CONTINUATION_LINES = 10;
 export function todoRequest(todo: TodoComment, context: TodoRequestContext): TodoRequest {
   const maxLines = Math.max(1, Math.floor(context.maxLines ?? 80));
   const extent = commentExtent(todo, context, maxLines);
-  const text = oneLine([todo.text, ...extent.texts].filter((part) => part !== '').join(' '), MAX_TODO_TEXT);
+  const text = oneLine([todo.text, ...extent.texts].filter((part) => part !== '').join(' '), MAX_REQUEST_TEXT);
   const where = `${context.fileLabel} (line ${context.line + 1})`;
   const ask = text === '' ? `Resolve this ${todo.word} comment in ${where}.` : `Resolve this ${todo.word} in ${where}: ${text}`;
   return { request: `${ask}\nRemove the comment once it is resolved.`, range: rangeFor(context, extent, maxLines) };
@@ -59,12 +66,11 @@ function commentExtent(todo: TodoComment, context: TodoRequestContext, maxLines:
   const close = todo.marker === '*' ? '*/' : context.syntax.block.find((block) => block.open === todo.marker)?.close;
   const ownLines = todo.marker === '*' || lineAt(line).slice(0, todo.start).trim() === '';
   const texts: string[] = [];
-  const words = context.words ?? DEFAULT_TODO_WORDS;
   let textEnd = line;
   for (let next = line + 1; next < context.lineCount && next <= line + MAX_CONTINUATION_LINES; next++) {
     const raw = lineAt(next);
     const trimmed = raw.trim();
-    if (findTodoOnLine(raw, context.syntax, words) !== undefined) break;
+    if (context.isTodoLine(raw)) break;
     let part: string;
     if (todo.continues && close !== undefined) {
       const closeAt = trimmed.indexOf(close);

@@ -137,7 +137,7 @@ export type SendOutcome =
 
 /** What an API error is, as far as the pipeline cares (the main bundle's errors, classified for it). */
 export interface ErrorFacts {
-  kind?: 'unauthorized' | 'forbidden' | 'cancelled' | 'network' | 'timeout' | 'rateLimited' | 'malformed' | 'other';
+  kind?: 'unauthorized' | 'forbidden' | 'cancelled' | 'network' | 'timeout' | 'rateLimited' | 'malformed' | 'server' | 'other';
   status?: number;
   mayHaveBeenCreated?: boolean;
   message: string;

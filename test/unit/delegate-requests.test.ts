@@ -24,6 +24,7 @@ function requestFor(text: string, line: number, languageId = 'typescript', optio
       return value;
     },
     syntax,
+    isTodoLine: (lineText) => findTodoOnLine(lineText, syntax) !== undefined,
     ...options,
   });
   return { ...result, reads };

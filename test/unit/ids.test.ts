@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Commands, ContextKeys, Settings, SETTINGS_SECTION, settingId, Views } from '../../src/ids';
+import { TOOL_INPUT_SCHEMAS } from '../../src/delegate/toolInputs';
+import { Chat, Commands, ContextKeys, Settings, SETTINGS_SECTION, settingId, Views } from '../../src/ids';
 
 const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -78,6 +79,17 @@ describe('ids module and package.json agree', () => {
     for (const key of [Settings.apiBaseUrl, Settings.organizationId, Settings.repositoryId, Settings.model, Settings.agentType, Settings.promptTemplates, Settings.promptReviewBeforeSend, Settings.contextMaxChars]) {
       assert.ok(restricted.restrictedConfigurations.includes(settingId(key)), settingId(key));
     }
+  });
+
+  it('declares the chat participant and the agent-mode tools, with the tools\' input schemas as the parsers know them', () => {
+    assert.deepEqual(contributes.chatParticipants?.map((p) => p.id), [Chat.participant]);
+    const tools = (contributes.languageModelTools ?? []) as Array<{ name: string; inputSchema: unknown; when?: string }>;
+    assert.deepEqual(tools.map((t) => t.name).sort(), [Chat.createRunTool, Chat.getRunTool, Chat.listRunsTool].sort());
+    for (const tool of tools) {
+      assert.deepEqual(tool.inputSchema, TOOL_INPUT_SCHEMAS[tool.name as keyof typeof TOOL_INPUT_SCHEMAS], tool.name);
+      assert.equal(tool.when, `config.${settingId(Settings.toolsEnabled)}`);
+    }
+    assert.deepEqual(contributes.authentication?.map((a) => a.id), ['codegen']);
   });
 
   it('no file in src/ spells a codegen.* id out except the ids module', () => {

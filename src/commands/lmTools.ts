@@ -1,0 +1,99 @@
+// The agent-mode tools (part of the work bundle): codegen_create_run, codegen_get_run, codegen_list_runs.
+// Input from the model is untrusted: parsed strictly, files read only inside the workspace. A create shows
+// exactly what will be sent and asks to confirm (prepareInvocation), with the secret scan already run; it
+// then goes through the one send pipeline with dialogs that never ask (a secret is refused). Results are
+// plain text, with everything the service said fenced as untrusted data.
+import * as vscode from 'vscode';
+import type { RunTextKit } from '../delegate/runTextKit';
+import { CREATE_RUN_TOOL, GET_RUN_TOOL, LIST_RUNS_TOOL, parseCreateRunInput, parseGetRunInput, parseListRunsInput } from '../delegate/toolInputs';
+import { confirmationText, createdForModel, describeRunForModel, listRunsForModel, selectRunsForList } from '../delegate/toolResults';
+import type { SecretScanner } from '../send/sendTypes';
+import type { AgentRunsSource } from './runsSource';
+import type { WorkSender } from './sendWork';
+import { readFileReferences } from './workspaceFiles';
+
+function text(value: string): vscode.LanguageModelToolResult {
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
+}
+
+export class CodegenTools {
+  constructor(
+    private readonly sender: WorkSender,
+    private readonly runs: AgentRunsSource,
+    private readonly kit: RunTextKit,
+    private readonly scanner: () => SecretScanner,
+  ) {}
+
+  async prepare(name: string, input: unknown): Promise<vscode.PreparedToolInvocation> {
+    if (name === GET_RUN_TOOL) {
+      const parsed = parseGetRunInput(input);
+      return { invocationMessage: parsed.ok ? vscode.l10n.t('Reading Codegen run #{0}', parsed.value.runId) : vscode.l10n.t('Reading a Codegen run') };
+    }
+    if (name === LIST_RUNS_TOOL) return { invocationMessage: vscode.l10n.t('Listing Codegen runs') };
+    const parsed = parseCreateRunInput(input);
+    if (!parsed.ok) return { invocationMessage: vscode.l10n.t('Checking a Codegen run request') };
+    const { attachments, labels } = await readFileReferences(parsed.value.files);
+    const confirmation = confirmationText(parsed.value, labels);
+    const findings = await this.secrets(parsed.value.prompt, attachments);
+    const warning =
+      findings.length > 0
+        ? `\n\n**${vscode.l10n.t('It will not be sent: it looks like it contains {0}. Remove it and ask again.', findings.join(', '))}**`
+        : '';
+    return {
+      invocationMessage: vscode.l10n.t('Starting a Codegen run'),
+      confirmationMessages: { title: confirmation.title, message: new vscode.MarkdownString(`${confirmation.message}${warning}`) },
+    };
+  }
+
+  async invoke(name: string, input: unknown, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    switch (name) {
+      case CREATE_RUN_TOOL:
+        return this.create(input, token);
+      case GET_RUN_TOOL: {
+        const parsed = parseGetRunInput(input);
+        if (!parsed.ok) return text(parsed.message);
+        try {
+          const run = this.runs.get(parsed.value.runId) ?? (await this.runs.refresh(parsed.value.runId));
+          return text(describeRunForModel(this.kit, run));
+        } catch (error) {
+          return text(`${GET_RUN_TOOL}: Codegen run ${parsed.value.runId} could not be read: ${this.kit.serviceLabel(error instanceof Error ? error.message : String(error), 300)}`);
+        }
+      }
+      case LIST_RUNS_TOOL: {
+        const parsed = parseListRunsInput(input);
+        if (!parsed.ok) return text(parsed.message);
+        return text(listRunsForModel(this.kit, selectRunsForList(this.kit, this.runs.runs(), parsed.value)));
+      }
+      default:
+        return text(`Unknown Codegen tool ${name.slice(0, 60)}.`);
+    }
+  }
+
+  private async create(input: unknown, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    const parsed = parseCreateRunInput(input);
+    if (!parsed.ok) return text(parsed.message);
+    const { attachments } = await readFileReferences(parsed.value.files);
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      const outcome = await this.sender.sendSilently(
+        { origin: 'tool', target: this.sender.bareTarget(attachments), request: { request: parsed.value.prompt, typed: '', images: [] } },
+        { signal: controller.signal },
+      );
+      if (outcome.kind === 'created') return text(createdForModel(this.kit, outcome.run));
+      if (outcome.kind === 'mayExist') return text(`${CREATE_RUN_TOOL}: no answer arrived; the run may exist. Check with ${LIST_RUNS_TOOL} before creating it again.`);
+      return text(this.sender.describeNotSent(outcome.reason, outcome.message));
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  private async secrets(prompt: string, attachments: ReadonlyArray<{ text: string }>): Promise<string[]> {
+    try {
+      const found = await this.scanner().scanForSecrets([prompt, ...attachments.map((a) => a.text)].join('\n\n'));
+      return [...new Set(found.map((finding) => finding.kind))];
+    } catch {
+      return [];
+    }
+  }
+}
