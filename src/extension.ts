@@ -13,7 +13,7 @@ import { registerBringBackCommands, resolvePullRequest } from './commands/bringB
 import { runTextKit, WorkLoader } from './commands/workLoader';
 import { Settings } from './config/settings';
 import { GitAdapter } from './git/gitApi';
-import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids';
+import { BuiltInCommands, Chat, Commands, Settings as SettingKeys, Views } from './ids';
 import { runIdFromArgument } from './protocol/panelState';
 import { RunActions } from './runs/runActions';
 import type { TestHooks } from './testHooks';
@@ -173,6 +173,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
       activationMs,
       globalState: context.globalState,
       authProvider,
+      chat: (request, chatContext, stream, token) => work.chat(Chat.participant).handle(request, chatContext, stream, token),
       uriHandler,
       interaction,
       contextKeys,

@@ -16,6 +16,8 @@ export interface TestHooks {
   globalState: import('vscode').Memento;
   /** The Accounts menu's provider (registered with vscode.authentication). */
   authProvider: import('vscode').AuthenticationProvider;
+  /** The @codegen chat participant's handler, as VS Code calls it. */
+  chat: import('vscode').ChatRequestHandler;
   uriHandler: { handled: number; handleUri(uri: import('vscode').Uri): Promise<void> };
   interaction: { swap(next: Interaction): Interaction };
   contextKeys: { get(key: string): unknown };
