@@ -18,28 +18,26 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function measureActivation(): { activationMs: number; wallMs: number } {
-  const resultFile = path.join(ROOT, 'test-results', 'bench-activation', 'inhost.json');
+/** Runs a runner module in a real extension host (the in-host harness) and reads the JSON it wrote. */
+function inHost(runner: string, folder: string): Record<string, unknown> {
+  const resultFile = path.join(ROOT, 'test-results', folder, 'inhost.json');
   fs.rmSync(resultFile, { force: true });
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/harness/run-inhost.mjs')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, INHOST_TESTS_PATH: 'out/test/benchHost/index', RESULTS_DIR: path.dirname(resultFile) },
+    env: { ...process.env, INHOST_TESTS_PATH: runner, RESULTS_DIR: path.dirname(resultFile) },
   });
-  const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { activationMs?: number; wallMs?: number };
-  if (typeof result.activationMs !== 'number' || typeof result.wallMs !== 'number') throw new Error(`no activation figures in ${resultFile}`);
-  return { activationMs: result.activationMs, wallMs: result.wallMs };
+  return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as Record<string, unknown>;
+}
+
+function measureActivation(): { activationMs: number; wallMs: number } {
+  const result = inHost('out/test/benchHost/index', 'bench-activation');
+  if (typeof result['activationMs'] !== 'number' || typeof result['wallMs'] !== 'number') throw new Error('no activation figures from the extension host');
+  return { activationMs: result['activationMs'], wallMs: result['wallMs'] };
 }
 
 function measureCreateToRow(): { medianMs: number; samples: number[]; listCallsBetween: number[] } {
-  const resultFile = path.join(ROOT, 'test-results', 'bench-create', 'inhost.json');
-  fs.rmSync(resultFile, { force: true });
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/harness/run-inhost.mjs')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, INHOST_TESTS_PATH: 'out/test/benchHost/createToRow', RESULTS_DIR: path.dirname(resultFile) },
-  });
-  return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { medianMs: number; samples: number[]; listCallsBetween: number[] };
+  return inHost('out/test/benchHost/createToRow', 'bench-create') as unknown as { medianMs: number; samples: number[]; listCallsBetween: number[] };
 }
 
 export async function run(): Promise<BenchRow[]> {
