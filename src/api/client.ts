@@ -1,4 +1,4 @@
-// The Codegen API client: one method per endpoint of the contract (/work/shared/codegen-api.md), every
+// The Codegen API client: one method per endpoint of the contract (the shared Codegen API contract, codegen-api.md), every
 // answer validated, every call cancellable and bounded by a timeout, all traffic paced by a RateGovernor.
 // The token is read per call and never appears in an error, a log line or an exception.
 

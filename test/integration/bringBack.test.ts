@@ -153,6 +153,13 @@ describe('Bring the work back (git-backed simulator)', function () {
     assert.strictEqual(multiDiffTabs().length, 0);
   });
 
+  it('Open with GitHub Pull Requests says when that extension is not installed, and opens nothing', async () => {
+    const id = await finishedRunWithPr();
+    assert.strictEqual(vscode.extensions.getExtension('GitHub.vscode-pull-request-github'), undefined, 'not installed in this host');
+    assert.strictEqual(await vscode.commands.executeCommand('codegen.openWithGitHubPullRequests', id), false);
+    assert.ok(ui.messagesMatching(/GitHub Pull Requests extension is not installed/)[0]);
+  });
+
   it('PR state actions send exactly one PATCH each, only when confirmed', async () => {
     const id = await finishedRunWithPr();
     ui.messageAnswer = () => undefined;
