@@ -151,17 +151,7 @@ export class CodegenClient implements CodegenApi {
   }
 
   async listOrganizations(query: PageQuery = {}, options?: CallOptions): Promise<Page<Organization>> {
-    const parsed = await this.request(
-      {
-        method: 'GET',
-        path: 'v1/organizations',
-        query: pageQuery(query),
-        rateClass: 'standard',
-        kind: 'read',
-        parse: parseOrganizationsPage,
-      },
-      options,
-    );
+    const parsed = await this.request({ method: 'GET', path: 'v1/organizations', query: pageQuery(query), rateClass: 'standard', kind: 'read', parse: parseOrganizationsPage }, options);
     return this.reportSkipped(parsed, 'organizations');
   }
 
