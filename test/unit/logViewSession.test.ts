@@ -311,6 +311,30 @@ describe('run details: session (simulator, fake clock)', function () {
     for (const at of times) assert.ok(times.filter((t) => t >= at && t < at + 60_000).length <= 60);
   });
 
+  it('polls logs only while its window is focused: none while unfocused, at once when focus comes back', async () => {
+    const focus = new Emitter<boolean>();
+    let focused = true;
+    const seeded = sim.addRun({ logCount: 50, runDurationMs: 600_000 });
+    const s = open(seeded.id, { windowFocus: { isFocused: () => focused, onDidChange: (listener) => focus.event(listener) } });
+    await run(0);
+    await s.handleMessage({ type: 'ready' });
+    await run(LOG_POLL_INTERVAL_MS);
+    assert.equal(logCalls(), 2, 'focused and visible: polled');
+
+    focused = false;
+    focus.fire(false);
+    await run(120_000);
+    assert.equal(logCalls(), 2, 'unfocused: no log request in 2 min');
+    assert.equal(clock.pendingTimers, 0, 'and no timer waiting');
+
+    focused = true;
+    focus.fire(true);
+    await run(0);
+    assert.equal(logCalls(), 3, 'focus back: polls at once');
+    await run(LOG_POLL_INTERVAL_MS);
+    assert.equal(logCalls(), 4, 'then at the visible pace');
+  });
+
   it('leaves no timer behind when disposed mid-poll', async () => {
     const seeded = sim.addRun({ logCount: 200 });
     const s = open(seeded.id);

@@ -1,0 +1,41 @@
+// A start without the service (the window is reloaded while every request to the API is dropped) shows
+// the runs saved before, says it is offline, and catches up by itself once the service answers again.
+// Activation must restore the saved runs first and reconcile later, never wipe them.
+export const name = 'an offline start shows the saved runs, then reconciles when the service is back';
+
+export async function run({ page, shot, lap, sim, ensureSignedIn, openWorkbench }) {
+  await ensureSignedIn();
+  const sidebar = page.locator('.part.sidebar');
+  const rows = sidebar.locator('.monaco-list-row[aria-level="2"]');
+  await rows.first().waitFor({ timeout: 20000 });
+  const firstTitle = (await rows.first().getAttribute('aria-label'))?.split(',')[0]?.trim();
+  if (!firstTitle) throw new Error('no run row to remember before the reload');
+  lap(`signed in; the tree shows "${firstTitle}"`);
+  // Let the store's debounced save land before the window goes away.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+
+  await sim.control('POST', '/faults', { kind: 'drop', path: '^/v1/', times: -1 });
+  try {
+    const dropsBefore = (await sim.control('GET', '/requests?path=^/v1/')).count;
+    await openWorkbench();
+    lap('reloaded with every API request dropped');
+    const icon = page.locator('.part.activitybar .action-item a[aria-label^="Codegen"], .part.activitybar .action-item[aria-label^="Codegen"]').first();
+    await icon.waitFor({ timeout: 60000 });
+    if (!(await sidebar.locator('.composite.title', { hasText: 'Codegen' }).isVisible())) await icon.click();
+    const saved = sidebar.locator('.monaco-list-row', { hasText: firstTitle }).first();
+    await saved.waitFor({ timeout: 20000 });
+    lap('the saved run is shown after an offline start');
+    const offline = sidebar.locator('.message', { hasText: /Offline/ }).first();
+    await offline.waitFor({ timeout: 30000 });
+    const dropped = (await sim.control('GET', '/requests?path=^/v1/')).count - dropsBefore;
+    if (dropped < 1) throw new Error('the reloaded window never tried the service: the offline state was not reached through a real failure');
+    await shot('08-offline-start');
+    lap(`the view says it is offline after ${dropped} dropped request(s), and keeps the runs`);
+  } finally {
+    await sim.control('DELETE', '/faults');
+  }
+  // Back online: the poller reconciles by itself (its backoff, no manual refresh) and the note goes.
+  await sidebar.locator('.message', { hasText: /Offline/ }).first().waitFor({ state: 'hidden', timeout: 60000 });
+  await sidebar.locator('.monaco-list-row', { hasText: firstTitle }).first().waitFor({ timeout: 10000 });
+  lap('the service answered again: offline note gone, runs still there');
+}
