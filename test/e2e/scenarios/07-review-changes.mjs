@@ -34,4 +34,14 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   await tab.waitFor({ timeout: 10000 });
   await shot('07-review-changes');
   lap('the multi-diff editor shows the pull request branch with the agent\u2019s change');
+
+  // A window reload restores the review tab; its files are read from git objects again (the extension
+  // activates for their scheme), so the tab is not left empty.
+  // Reload Window (not a page load) so the workbench saves its editors first, as a user's reload does.
+  await Promise.all([page.waitForEvent('load', { timeout: 60000 }), runCommand('Developer: Reload Window')]);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  await page.locator('.tabs-container .tab', { hasText: `#${seeded.id}` }).first().waitFor({ timeout: 60000 });
+  for (const file of ['feature.ts', 'widget.ts']) await page.locator('.part.editor', { hasText: file }).first().waitFor({ timeout: 30000 });
+  if (await page.locator('.part.editor', { hasText: 'No Changed Files' }).isVisible()) throw new Error('the restored review says "No Changed Files"');
+  lap('after a window reload the review tab still shows the changed files');
 }

@@ -1,16 +1,22 @@
 // A start without the service (the window is reloaded while every request to the API is dropped) shows
 // the runs saved before, says it is offline, and catches up by itself once the service answers again.
-// Activation must restore the saved runs first and reconcile later, never wipe them.
+// Activation must restore the saved runs first and reconcile later, never wipe them; a finished run's
+// "changes to review" marker comes back with them.
 export const name = 'an offline start shows the saved runs, then reconciles when the service is back';
+
+const TITLE = 'Tidy the config loader before the release';
 
 export async function run({ page, shot, lap, sim, ensureSignedIn, openWorkbench }) {
   await ensureSignedIn();
   const sidebar = page.locator('.part.sidebar');
   const rows = sidebar.locator('.monaco-list-row[aria-level="2"]');
   await rows.first().waitFor({ timeout: 20000 });
-  const firstTitle = (await rows.first().getAttribute('aria-label'))?.split(',')[0]?.trim();
-  if (!firstTitle) throw new Error('no run row to remember before the reload');
-  lap(`signed in; the tree shows "${firstTitle}"`);
+  // A run that finishes with a pull request while the tree follows it is marked unreviewed.
+  await sim.control('POST', '/runs', { prompt: TITLE, metadata: { title: TITLE }, runDurationMs: 4000 });
+  const marked = sidebar.locator('.monaco-list-row', { hasText: TITLE }).filter({ hasText: 'changes to review' }).first();
+  await marked.waitFor({ timeout: 40000 });
+  const firstTitle = TITLE;
+  lap(`signed in; "${TITLE}" finished and is marked "changes to review"`);
   // Let the store's debounced save land before the window goes away.
   await new Promise((resolve) => setTimeout(resolve, 1500));
 
@@ -24,7 +30,8 @@ export async function run({ page, shot, lap, sim, ensureSignedIn, openWorkbench 
     if (!(await sidebar.locator('.composite.title', { hasText: 'Codegen' }).isVisible())) await icon.click();
     const saved = sidebar.locator('.monaco-list-row', { hasText: firstTitle }).first();
     await saved.waitFor({ timeout: 20000 });
-    lap('the saved run is shown after an offline start');
+    await sidebar.locator('.monaco-list-row', { hasText: TITLE }).filter({ hasText: 'changes to review' }).first().waitFor({ timeout: 5000 });
+    lap('the saved run is shown after an offline start, still marked "changes to review"');
     const offline = sidebar.locator('.message', { hasText: /Offline/ }).first();
     await offline.waitFor({ timeout: 30000 });
     const dropped = (await sim.control('GET', '/requests?path=^/v1/')).count - dropsBefore;
