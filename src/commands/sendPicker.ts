@@ -14,6 +14,7 @@ import {
   type PromptTemplate,
 } from '../context';
 import type { AttachedImage, PickedRequest } from '../send/sendTypes';
+import { acceptedRequest, suggestRequest } from '../send/suggestedRequest';
 import type { Interaction, PromptTemplateChoice } from '../ui/interaction';
 import type { Log } from '../util/log';
 
@@ -58,7 +59,9 @@ export class RequestPicker {
   async pick(options: PickerOptions): Promise<PickedRequest | undefined> {
     const templates = this.templates();
     const choices: PromptTemplateChoice[] = templates.map((t) => ({ id: t.id, label: t.label, detail: templateSummary(t) }));
-    let value = this.draft?.text ?? options.initialText ?? '';
+    // The input is one line: a request over several lines is shown joined, and sent whole if unchanged.
+    const suggestion = suggestRequest(this.draft?.text ?? options.initialText ?? '');
+    let value = suggestion.shown;
     let images = [...(this.draft?.images ?? [])];
     for (;;) {
       const result = await this.ui.pickPrompt({
@@ -72,7 +75,8 @@ export class RequestPicker {
       });
       if (!result) {
         // Dismissing the picker keeps what it started with and any images attached meanwhile.
-        this.draft = value !== '' || images.length > 0 ? { text: value, images } : undefined;
+        const kept = acceptedRequest(value, suggestion);
+        this.draft = kept !== '' || images.length > 0 ? { text: kept, images } : undefined;
         return undefined;
       }
       switch (result.kind) {
@@ -90,7 +94,7 @@ export class RequestPicker {
           break;
         case 'send': {
           const template = result.templateId === undefined ? undefined : templates.find((t) => t.id === result.templateId);
-          const typed = result.text.trim();
+          const typed = acceptedRequest(result.text, suggestion);
           const request = template ? applyTemplate(template, typed) : typed;
           if (request !== '') {
             const picked = { request, typed, images };
