@@ -184,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
         store: runs.store,
         view: runs.view,
         tree: runs.tree,
+        decorations: runs.decorations,
         poller: () => runs.currentPoller,
         whenSettled: () => runs.whenSettled(),
         notificationsRaised: () => notifier.raised,

@@ -65,6 +65,13 @@ export const Views = {
   walkthrough: 'codegen.gettingStarted',
   /** URI scheme of file contents at a commit, for the review's diff editor (read-only). */
   changesScheme: 'codegen-changes',
+  /** URI scheme of a run's row in the Runs tree (`codegen-run:/<id>`), for its file decoration. */
+  runScheme: 'codegen-run',
+} as const;
+
+/** Theme colors the extension contributes. */
+export const Colors = {
+  changesToReview: 'codegen.changesToReviewForeground',
 } as const;
 
 export const ContextKeys = {

@@ -5,6 +5,7 @@ import type { SessionState } from './auth/session';
 import type { Interaction } from './ui/interaction';
 import type { RunStore } from './runs/runStore';
 import type { RunPoller } from './runs/poller';
+import type { RunDecorations } from './views/runs/runDecorations';
 import type { RunsTreeProvider } from './views/runs/runsTree';
 import type { TreeView } from 'vscode';
 import type { RunDetailsPanels } from './views/runDetails/runDetailsPanel';
@@ -34,6 +35,7 @@ export interface TestHooks {
     store: RunStore;
     view: TreeView<unknown>;
     tree: RunsTreeProvider;
+    decorations: RunDecorations;
     poller(): RunPoller | undefined;
     /** Resolves when the latest session state has been applied (the account's runs restored). */
     whenSettled(): Promise<void>;

@@ -57,7 +57,12 @@ export class Session implements vscode.Disposable {
     private readonly log: Log,
     private readonly contextKeys: ContextKeys,
   ) {
-    this.api = createGateway(() => this.currentApi(), (error) => this.onCallFailed(error));
+    this.api = createGateway(
+      () => this.currentApi(),
+      (error) => this.onCallFailed(error),
+      () => this.lastToken,
+      (token, user) => this.learnOwner(token, user.id),
+    );
     this.subscriptions.push(
       tokens.onDidChange(() => void this.refreshSignedIn()),
       settings.onDidChange((event) => {
@@ -118,7 +123,8 @@ export class Session implements vscode.Disposable {
   async storeToken(token: string, verifiedUser?: User): Promise<void> {
     await this.tokens.set(token, verifiedUser?.id);
     this.promptedForToken = undefined;
-    if (verifiedUser) this.user = { forToken: token.trim(), value: Promise.resolve(verifiedUser) };
+    // Unverified (saved while the service was unreachable): its user is fetched again, not taken from before.
+    this.user = verifiedUser ? { forToken: token.trim(), value: Promise.resolve(verifiedUser) } : undefined;
     await this.refreshSignedIn();
   }
 
@@ -207,7 +213,17 @@ export class SettingsError extends Error {
   override readonly name = 'SettingsError';
 }
 
-function createGateway(current: () => CodegenApi, onError: (error: unknown) => void): CodegenApi {
+/**
+ * The session's API: every failure is seen (a 401 asks for the token), and whoever asks for the current
+ * user (the poller for "My runs", a send) teaches the session the token's owner, so a token saved without
+ * verifying gets its saved runs as soon as the service answers.
+ */
+function createGateway(
+  current: () => CodegenApi,
+  onError: (error: unknown) => void,
+  currentToken: () => string | undefined,
+  onUser: (token: string, user: User) => void,
+): CodegenApi {
   const call = async <T>(invoke: (api: CodegenApi) => Promise<T>): Promise<T> => {
     try {
       return await invoke(current());
@@ -217,7 +233,12 @@ function createGateway(current: () => CodegenApi, onError: (error: unknown) => v
     }
   };
   return {
-    getCurrentUser: (o) => call((a) => a.getCurrentUser(o)),
+    getCurrentUser: async (o) => {
+      const token = currentToken();
+      const user = await call((a) => a.getCurrentUser(o));
+      if (token !== undefined) onUser(token, user);
+      return user;
+    },
     listOrganizations: (q, o) => call((a) => a.listOrganizations(q, o)),
     listRepositories: (org, q, o) => call((a) => a.listRepositories(org, q, o)),
     createRun: (org, input, o) => call((a) => a.createRun(org, input, o)),

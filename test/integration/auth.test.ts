@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { CodegenSimulator } from '../simulator/simulator';
+import { accountKey } from '../../src/runs/persistence';
+import { SIM, type CodegenSimulator } from '../simulator/simulator';
 import * as path from 'path';
 import * as fs from 'fs';
 import { hooks, script, setSetting, startSimulatorFor, type ScriptedInteraction } from './helpers';
@@ -56,6 +57,37 @@ describe('Sign-in and settings (against the simulator)', () => {
     assert.strictEqual(await vscode.commands.executeCommand<boolean>('codegen.setToken'), true);
     assert.strictEqual(await h.hasToken(), true);
     assert.strictEqual(ui.messagesMatching(/not verified/).length, 1, JSON.stringify(ui.messages));
+  });
+
+  it('a token saved again unverified learns its user once the service answers, so its runs are saved from then on', async function () {
+    this.timeout(90_000);
+    const h = await hooks();
+    await setSetting('organizationId', 1);
+    // Signed in and verified first: the session knows this token's user.
+    ui.inputAnswers.push('test-token');
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>('codegen.setToken'), true);
+    await h.runs.whenSettled();
+    assert.strictEqual(h.session.state.userId, SIM.userId);
+    // Saved again while the service cannot be reached: its owner is forgotten with the old entry.
+    sim.injectFault({ kind: 'drop', path: '/v1/users/me', times: -1 });
+    ui.inputAnswers.push('test-token');
+    ui.messageAnswer = (m) => (m.modal ? 'Save without verifying' : undefined);
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>('codegen.setToken'), true);
+    await h.runs.whenSettled();
+    assert.strictEqual(h.session.state.userId, undefined, 'not known while the service cannot say');
+    // The service answers again: the next poll of "My runs" asks who the user is, and the session learns it.
+    sim.clearFaults();
+    sim.addRun({ prompt: 'Saved once the user is known', metadata: { title: 'Saved once the user is known' }, status: 'COMPLETE' });
+    for (let i = 0; i < 40 && h.session.state.userId === undefined; i++) {
+      await vscode.commands.executeCommand('codegen.refreshRuns');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.strictEqual(h.session.state.userId, SIM.userId, 'the user is learned');
+    await h.runs.whenSettled();
+    await h.runs.store.flush();
+    const cache = h.globalState.get<{ accounts: Record<string, { runs?: Array<{ id: number }> }> }>('codegen.runs.cache');
+    const saved = cache?.accounts[accountKey(sim.url, 1, SIM.userId)];
+    assert.ok(saved?.runs?.some((run) => run.id > 0), `the account's runs are saved (keys: ${JSON.stringify(Object.keys(cache?.accounts ?? {}))})`);
   });
 
   it('Sign out deletes the token', async () => {

@@ -193,15 +193,22 @@ describe('Bring the work back (git-backed simulator)', function () {
     const item = h.runs.tree.getTreeItem({ kind: 'run', run: h.runs.store.get(seeded.id)! });
     assert.match(String(item.description), /changes to review/);
     assert.match(String(item.contextValue), /;unreviewed;/);
+    // The badge at the row's right edge, which a long title cannot push out of sight, and what is spoken.
+    assert.strictEqual(item.resourceUri?.scheme, 'codegen-run');
+    const badge = h.runs.decorations.provideFileDecoration(item.resourceUri);
+    assert.strictEqual(badge?.badge, '●');
+    assert.ok(badge?.color instanceof vscode.ThemeColor);
+    assert.match(String(item.accessibilityInformation?.label), /changes to review/);
     assert.ok((h.runs.view.badge?.value ?? 0) >= 1);
     assert.ok(ui.messagesMatching(/Codegen finished "Quick fix"/)[0]?.actions?.includes('Review changes'));
     // What a reload restores: the account's saved entry keeps the marker.
     await h.runs.store.flush();
     const cache = h.globalState.get<{ accounts: Record<string, unknown> }>('codegen.runs.cache');
     const saved = parsePersistedRuns(cache?.accounts[accountKey(sim.url, SIM.orgId, SIM.userId)]);
-    assert.ok(saved?.unreviewed?.includes(seeded.id), 'the marker is saved for the next start');
+    assert.ok(saved?.unreviewed?.includes(seeded.id), `the marker is saved for the next start (saved under ${JSON.stringify(Object.keys(cache?.accounts ?? {}))}, looked for ${accountKey(sim.url, SIM.orgId, SIM.userId)})`);
     await vscode.commands.executeCommand('codegen.reviewChanges', seeded.id);
     await waitFor(() => multiDiffTabs()[0], 'the review');
     assert.strictEqual(h.runs.store.isUnreviewed(seeded.id), false);
+    assert.strictEqual(h.runs.decorations.provideFileDecoration(item.resourceUri), undefined, 'the badge goes with the marker');
   });
 });

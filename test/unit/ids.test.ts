@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TOOL_INPUT_SCHEMAS } from '../../src/delegate/toolInputs';
-import { Chat, Commands, ContextKeys, Settings, SETTINGS_SECTION, settingId, Views } from '../../src/ids';
+import { Chat, Colors, Commands, ContextKeys, Settings, SETTINGS_SECTION, settingId, Views } from '../../src/ids';
 
 const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -21,6 +21,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'ut
     languageModelTools?: Array<{ name: string; when?: string }>;
     chatParticipants?: Array<{ id: string }>;
     authentication?: Array<{ id: string }>;
+    colors?: Array<{ id: string; defaults: Record<string, string> }>;
   };
 };
 const contributes = manifest.contributes;
@@ -42,6 +43,11 @@ function whenClauses(): string[] {
 describe('ids module and package.json agree', () => {
   it('declares exactly the contributed commands', () => {
     assert.deepEqual(sorted(Object.values(Commands)), sorted(contributes.commands.map((c) => c.command)));
+  });
+
+  it('declares exactly the contributed theme colors, each with a default for every theme kind', () => {
+    assert.deepEqual(sorted(Object.values(Colors)), sorted((contributes.colors ?? []).map((c) => c.id)));
+    for (const color of contributes.colors ?? []) assert.deepEqual(sorted(Object.keys(color.defaults)), ['dark', 'highContrast', 'highContrastLight', 'light'], color.id);
   });
 
   it('menus and keybindings name only declared commands', () => {

@@ -11,12 +11,15 @@ import type { RunFilter } from '../../runs/runModel';
 import { RunStore } from '../../runs/runStore';
 import type { Clock } from '../../util/clock';
 import type { Log } from '../../util/log';
+import { RunDecorations } from './runDecorations';
 import { RunsTreeProvider, viewMessage } from './runsTree';
 
 export class RunsController implements vscode.Disposable {
   readonly store: RunStore;
   readonly tree: RunsTreeProvider;
   readonly view: vscode.TreeView<unknown>;
+  /** The "changes to review" badge on run rows. */
+  readonly decorations: RunDecorations;
   private readonly account: AccountRuns;
   private readonly subscriptions: vscode.Disposable[] = [];
   private messageTimer: ReturnType<Clock['setTimeout']> | undefined;
@@ -34,6 +37,8 @@ export class RunsController implements vscode.Disposable {
     this.store = new RunStore({ clock, onSaveError: (e) => log.warn(`Could not save the last-known runs: ${String(e)}`), onListenerError });
     this.tree = new RunsTreeProvider(this.store, clock);
     this.view = vscode.window.createTreeView(Views.runs, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.decorations = new RunDecorations(this.store);
+    this.subscriptions.push(this.decorations, vscode.window.registerFileDecorationProvider(this.decorations));
     const globalStorage = context.globalStorageUri;
     this.account = new AccountRuns({
       api: session.api,

@@ -12,6 +12,7 @@ import type { Clock } from '../../util/clock';
 import { cleanServiceText, serviceLabel } from '../../util/serviceText';
 import { formatClock, formatRelative, formatWait } from '../../util/time';
 import { isSafeExternalUrl } from '../../util/urlPolicy';
+import { runUri } from './runDecorations';
 
 function groupLabel(group: GroupId): string {
   switch (group) {
@@ -133,16 +134,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const unreviewed = this.store.isUnreviewed(run.id);
     const item = new vscode.TreeItem(title, run.pullRequests.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
+    // For the "changes to review" badge (runDecorations): the label, icon and command stay as set here.
+    item.resourceUri = runUri(run.id);
     item.iconPath = iconFor(category);
     const when = formatRelative(run.createdAt, this.clock.now());
     const status = shownStatus(run);
-    item.description = [unreviewed ? `● ${vscode.l10n.t('changes to review')}` : undefined, status, when].filter(Boolean).join(' · ');
+    item.description = [unreviewed ? vscode.l10n.t('changes to review') : undefined, status, when].filter(Boolean).join(' · ');
     item.tooltip = runTooltip(run, category, this.clock.now(), unreviewed);
     item.contextValue = runContextValue(run, unreviewed);
     item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show run details'), arguments: [run.id] };
-    item.accessibilityInformation = {
-      label: when ? vscode.l10n.t('{0}, {1}, created {2}', title, status, when) : `${title}, ${status}`,
-    };
+    const spoken = when ? vscode.l10n.t('{0}, {1}, created {2}', title, status, when) : `${title}, ${status}`;
+    item.accessibilityInformation = { label: unreviewed ? vscode.l10n.t('{0}, changes to review', spoken) : spoken };
     return item;
   }
 

@@ -6,13 +6,16 @@ export const name = 'an offline start shows the saved runs, then reconciles when
 
 const TITLE = 'Tidy the config loader before the release';
 
-export async function run({ page, shot, lap, sim, ensureSignedIn, openWorkbench }) {
+export async function run({ page, shot, lap, sim, ensureSignedIn, openWorkbench, runCommand }) {
   await ensureSignedIn();
   const sidebar = page.locator('.part.sidebar');
   const rows = sidebar.locator('.monaco-list-row[aria-level="2"]');
   await rows.first().waitFor({ timeout: 20000 });
   // A run that finishes with a pull request while the tree follows it is marked unreviewed.
-  await sim.control('POST', '/runs', { prompt: TITLE, metadata: { title: TITLE }, runDurationMs: 4000 });
+  // A refresh shows it running (the poller may be in its slow, quiet pace); it then follows it to the end.
+  await sim.control('POST', '/runs', { prompt: TITLE, metadata: { title: TITLE }, runDurationMs: 8000 });
+  await runCommand('Codegen: Refresh runs');
+  await sidebar.locator('.monaco-list-row', { hasText: TITLE }).first().waitFor({ timeout: 20000 });
   const marked = sidebar.locator('.monaco-list-row', { hasText: TITLE }).filter({ hasText: 'changes to review' }).first();
   await marked.waitFor({ timeout: 40000 });
   const firstTitle = TITLE;

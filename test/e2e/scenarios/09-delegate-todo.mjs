@@ -6,8 +6,9 @@ export const name = 'delegate a TODO comment from the light bulb';
 export async function run({ page, shot, lap, sim, ensureSignedIn }) {
   await ensureSignedIn();
   const createdBefore = (await sim.control('GET', '/requests?method=POST&path=/agent/run$&status=200')).count;
+  // F1 then a file name is Quick Open (Ctrl+P could reach the browser's print dialog).
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
+  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 20000 });
   await input.fill('greeting.ts');
@@ -35,7 +36,7 @@ export async function run({ page, shot, lap, sim, ensureSignedIn }) {
   await shot('09-todo-prompt-picker');
   await page.keyboard.press('Enter');
   lap('the picker suggested the request on one line; Enter sent it');
-  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'handle empty names' }).first();
+  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'Resolve this TODO in src/greeting' }).first();
   await row.waitFor({ timeout: 20000 });
   const created = (await sim.control('GET', '/requests?method=POST&path=/agent/run$&status=200')).count - createdBefore;
   if (created !== 1) throw new Error(`expected exactly one create, saw ${created}`);
