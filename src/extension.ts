@@ -12,7 +12,6 @@ import { registerRunCommands } from './commands/runCommands';
 import { registerBringBackCommands, resolvePullRequest } from './commands/bringBackCommands';
 import { runTextKit, WorkLoader } from './commands/workLoader';
 import { Settings } from './config/settings';
-import { GitAdapter } from './git/gitApi';
 import { BuiltInCommands, Chat, Commands, Settings as SettingKeys, Views } from './ids';
 import { runIdFromArgument } from './protocol/panelState';
 import { RunActions } from './runs/runActions';
@@ -120,7 +119,6 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     settings,
     store: runs.store,
     refreshSoon,
-    git: new GitAdapter(log),
     rateWaits: governorWaits.event,
     changesScheme: Views.changesScheme,
     resolvePullRequest: (argument) => resolvePullRequest(runs.store, argument),

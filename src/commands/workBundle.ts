@@ -10,3 +10,4 @@ export type { AgentRunsSource } from './runsSource';
 export { createAuthCommands, type AuthCommands, type AuthCommandsDeps } from './authCommands';
 export { createPrCommands, type PrCommandsDeps } from './prCommands';
 export { vscodePromptUi } from './promptUi';
+export { GitAdapter } from '../git/gitApi';

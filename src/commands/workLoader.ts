@@ -42,7 +42,6 @@ export interface WorkLoaderDeps {
   store: RunStore;
   /** Polls the list now (after a create): the poller gets fast again. */
   refreshSoon(): void;
-  git: GitAdapter;
   rateWaits: Event<RateWaitEvent>;
   /** The URI scheme of file contents at a commit (served by the main bundle's content provider). */
   changesScheme: string;
@@ -81,8 +80,15 @@ export class WorkLoader implements vscode.Disposable {
   private chatHandler: CodegenChat | undefined;
   private toolHandlers: CodegenTools | undefined;
   private scanner: SecretScanner | undefined;
+  private gitAdapter: GitAdapter | undefined;
 
   constructor(private readonly deps: WorkLoaderDeps) {}
+
+  /** The vscode.git adapter (in the work bundle: only sending and bringing changes back use git). */
+  private git(): GitAdapter {
+    this.gitAdapter ??= new (this.load().GitAdapter)(this.deps.log);
+    return this.gitAdapter;
+  }
 
   /** The send pipeline and the send commands, loading the work bundle on first use. */
   get(): WorkSender {
@@ -99,7 +105,7 @@ export class WorkLoader implements vscode.Disposable {
       scheme: this.deps.changesScheme,
       resolve: this.deps.resolvePullRequest,
       markReviewed: (runId) => store.markReviewed(runId),
-      git: { repositoryRoots: () => this.deps.git.repositoryRoots(), fetch: (root, remote, branch) => this.deps.git.fetch(root, remote, branch), refresh: (root) => this.deps.git.refresh(root) },
+      git: { repositoryRoots: () => this.git().repositoryRoots(), fetch: (root, remote, branch) => this.git().fetch(root, remote, branch), refresh: (root) => this.git().refresh(root) },
     });
     return this.changesCommands;
   }
@@ -215,7 +221,7 @@ export class WorkLoader implements vscode.Disposable {
         get: () => context.globalState.get<unknown>(StateKeys.promptHistory),
         set: (entries) => Promise.resolve(context.globalState.update(StateKeys.promptHistory, entries)),
       },
-      gitLookup: (uri) => this.deps.git.contextFor(uri),
+      gitLookup: (uri) => this.git().contextFor(uri),
       templatesSetting: () => settings.get(SettingKeys.promptTemplates),
       maxImageBytes: () => positive(SettingKeys.imagesMaxBytes, DEFAULT_MAX_IMAGE_BYTES),
       onDidChangeAccount: (listener) => session.onDidChangeState(listener),

@@ -46,7 +46,8 @@ export async function run(): Promise<BenchRow[]> {
   const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   const size = (file: string): number => fs.statSync(path.join(ROOT, file)).size;
   const rows: BenchRow[] = [
-    { group: 'budgets', name: 'main bundle dist/extension.js', value: kb(size('dist/extension.js')), unit: 'KB', target: '< 150' },
+    // One decimal: the cap is close enough that a rounded figure would hide which side of it the bundle is.
+    { group: 'budgets', name: 'main bundle dist/extension.js', value: kb(size('dist/extension.js')).toFixed(1), unit: 'KB', target: '< 150' },
     { group: 'budgets', name: 'webview bundle dist/webview.js (loaded by the panel)', value: kb(size('dist/webview.js')), unit: 'KB' },
     { group: 'budgets', name: 'secret scanner dist/secretScan.js (loaded at send)', value: kb(size('dist/secretScan.js')), unit: 'KB' },
     { group: 'budgets', name: 'HTTP dist/nodeFetch.js (loaded at first request)', value: kb(size('dist/nodeFetch.js')), unit: 'KB' },
