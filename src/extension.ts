@@ -3,8 +3,7 @@
 import * as vscode from 'vscode';
 import { CodegenClient } from './api/client';
 import * as path from 'path';
-import { RateGovernor, type RateWaitEvent } from './api/rateGovernor';
-import { ledgerFolderName, SharedRateLedger } from './api/sharedRateLedger';
+import { RateGovernors } from './api/rateGovernors';
 import { AUTH_PROVIDER_ID, CodegenAuthenticationProvider } from './auth/authProvider';
 import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
@@ -20,7 +19,6 @@ import { ContextKeys } from './ui/contextKeys';
 import { SwappableInteraction, VsCodeInteraction, type PromptUi } from './ui/interaction';
 import { toggled } from './ui/toggled';
 import { systemClock } from './util/clock';
-import { Emitter } from './util/events';
 import { LogRecorder, teeLog } from './util/log';
 import { RunDetailsPanels, runDetailsDeps } from './views/runDetails/runDetailsPanel';
 import { RunNotifier } from './views/runs/notifications';
@@ -51,31 +49,18 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const contextKeys = new ContextKeys();
   // The prompt picker and review editor are only used when sending work: they come with the work bundle.
   const interaction = new SwappableInteraction(new VsCodeInteraction((): PromptUi => work.promptUi()));
-  // Limits are per token and service: one governor per API base URL keeps every client of this window
-  // within them. Their waits are relayed to one event the progress UI listens to.
-  const governorWaits = new Emitter<RateWaitEvent>(onListenerError);
-  const governors = new Map<string, RateGovernor>();
-  const governorFor = (baseUrl: string): RateGovernor => {
-    let governor = governors.get(baseUrl);
-    if (!governor) {
-      // The logs class is shared by every window's details panels through a ledger next to the lease.
-      const storage = context.globalStorageUri;
-      const peers = storage.scheme === 'file' ? new SharedRateLedger({ dir: path.join(storage.fsPath, 'budget', ledgerFolderName(baseUrl)), clock: systemClock }) : undefined;
-      governor = new RateGovernor({ onListenerError, peers });
-      governor.onDidWait((event) => governorWaits.fire(event));
-      governors.set(baseUrl, governor);
-    }
-    return governor;
-  };
+  // One governor per API base URL; the logs budget is shared with the other windows through a ledger.
+  const storage = context.globalStorageUri;
+  const governors = new RateGovernors({ ledgerRoot: storage.scheme === 'file' ? path.join(storage.fsPath, 'budget') : undefined, clock: systemClock, onListenerError });
   const session = new Session(
     tokens,
     settings,
-    (baseUrl, getToken) => new CodegenClient({ baseUrl, getToken, governor: governorFor(baseUrl), logger: log, userAgent: `codegen-vscode/${version}` }),
+    (baseUrl, getToken) => new CodegenClient({ baseUrl, getToken, governor: governors.for(baseUrl), logger: log, userAgent: `codegen-vscode/${version}` }),
     interaction,
     log,
     contextKeys,
   );
-  context.subscriptions.push(settings, tokens, session, governorWaits, { dispose: () => governors.forEach((g) => g.dispose()) });
+  context.subscriptions.push(settings, tokens, session, governors);
   // Codegen in the Accounts menu, over the same token.
   const authProvider = new CodegenAuthenticationProvider(tokens, session, log);
   context.subscriptions.push(
@@ -119,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     settings,
     store: runs.store,
     refreshSoon,
-    rateWaits: governorWaits.event,
+    rateWaits: governors.onDidWait,
     changesScheme: Views.changesScheme,
     resolvePullRequest: (argument) => resolvePullRequest(runs.store, argument),
     runsSource: {

@@ -3,29 +3,15 @@
 // whole through the send pipeline with the comment's code, and the run shows in the tree.
 export const name = 'delegate a TODO comment from the light bulb';
 
-export async function run({ page, shot, lap, sim, ensureSignedIn }) {
+export async function run({ page, shot, lap, sim, ensureSignedIn, openFile, codeAction }) {
   await ensureSignedIn();
   const createdBefore = (await sim.control('GET', '/requests?method=POST&path=/agent/run$&status=200')).count;
-  // F1 then a file name is Quick Open (Ctrl+P could reach the browser's print dialog).
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 20000 });
-  await input.fill('greeting.ts');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'greeting.ts' }).first().waitFor({ timeout: 20000 });
-  await page.keyboard.press('Enter');
+  await openFile('greeting.ts');
   const editor = page.locator('.editor-group-container .monaco-editor', { hasText: 'TODO: handle empty names' }).first();
   await editor.waitFor({ timeout: 20000 });
   await editor.locator('.view-line', { hasText: 'TODO: handle empty names' }).first().click();
   lap('the cursor is on the TODO line');
-  // The code action menu (Ctrl+.) lists the action; it may take a moment to compute.
-  const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Delegate this TODO to Codegen' }).first();
-  for (let attempt = 0; attempt < 5 && !(await item.isVisible()); attempt++) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+.');
-    await item.waitFor({ timeout: 4000 }).catch(() => {});
-  }
-  await item.waitFor({ timeout: 5000 });
+  const item = await codeAction('Delegate this TODO to Codegen');
   await shot('09-todo-code-action');
   await item.click();
   lap('chose "Delegate this TODO to Codegen" from the light bulb menu');

@@ -8,35 +8,18 @@ export const name = 'fix a reported problem with Codegen from the light bulb';
 const FILE = 'src/total.ts';
 const BROKEN = 'export const total: number = "forty-two";';
 
-export async function run({ page, shot, lap, sim, ensureSignedIn, workspace }) {
+export async function run({ page, shot, lap, sim, ensureSignedIn, workspace, openFile, codeAction }) {
   await ensureSignedIn();
   fs.writeFileSync(path.join(workspace, FILE), `// Totals for the report.\n${BROKEN}\n`);
   const createdBefore = (await sim.control('GET', '/requests?method=POST&path=/agent/run$&status=200')).count;
-  // Quick Open finds a new file once the file watcher has told the search about it: ask again until then.
-  const input = page.locator('.quick-input-widget input');
-  const found = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'total.ts' }).first();
-  for (let attempt = 0; attempt < 10 && !(await found.isVisible()); attempt++) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 20000 });
-    await input.fill('total.ts');
-    await found.waitFor({ timeout: 3000 }).catch(() => {});
-  }
-  await found.waitFor({ timeout: 5000 });
-  await page.keyboard.press('Enter');
+  await openFile('total.ts');
   const editor = page.locator('.editor-group-container .monaco-editor', { hasText: 'forty-two' }).first();
   await editor.waitFor({ timeout: 20000 });
   // TypeScript reports the error (a squiggle) once its server has read the file.
   await editor.locator('.squiggly-error').first().waitFor({ timeout: 60000 });
   await editor.locator('.view-line', { hasText: 'forty-two' }).first().click();
   lap('TypeScript reports the error; the cursor is on it');
-  const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Fix with Codegen' }).first();
-  for (let attempt = 0; attempt < 5 && !(await item.isVisible()); attempt++) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+.');
-    await item.waitFor({ timeout: 4000 }).catch(() => {});
-  }
-  await item.waitFor({ timeout: 5000 });
+  const item = await codeAction('Fix with Codegen');
   await shot('10-fix-with-codegen');
   await item.click();
   const picker = page.locator('.quick-input-widget input');
