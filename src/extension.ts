@@ -133,7 +133,11 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     // File contents at a commit for the review's diff editor: read-only, from git objects.
     vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, { provideTextDocumentContent: (uri) => work.changes().content(uri) }),
     // Delegate from where the work is found: quick fixes, TODO comments, chat, agent-mode tools.
-    new DelegateProviders(() => session.state.signedIn && session.state.organizationId !== undefined, () => work.delegate()),
+    new DelegateProviders(
+      () => session.state.signedIn && session.state.organizationId !== undefined,
+      () => work.delegate(),
+      (listener) => session.onDidChangeState(() => listener()),
+    ),
     ...registerChatAndTools(context.extensionPath, () => work),
     vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.get().runOnSelection(uri)),
     vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.get().runOnFile(uri)),

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { RunTextKit } from '../delegate/runTextKit';
 import { CREATE_RUN_TOOL, GET_RUN_TOOL, LIST_RUNS_TOOL, parseCreateRunInput, parseGetRunInput, parseListRunsInput } from '../delegate/toolInputs';
-import { confirmationText, createdForModel, describeRunForModel, listRunsForModel, selectRunsForList } from '../delegate/toolResults';
+import { confirmationText, createdForModel, describeRunForModel, failureForModel, listRunsForModel, selectRunsForList } from '../delegate/toolResults';
 import type { SecretScanner } from '../send/sendTypes';
 import type { AgentRunsSource } from './runsSource';
 import type { WorkSender } from './sendWork';
@@ -56,7 +56,7 @@ export class CodegenTools {
           const run = this.runs.get(parsed.value.runId) ?? (await this.runs.refresh(parsed.value.runId));
           return text(describeRunForModel(this.kit, run));
         } catch (error) {
-          return text(`${GET_RUN_TOOL}: Codegen run ${parsed.value.runId} could not be read: ${this.kit.serviceLabel(error instanceof Error ? error.message : String(error), 300)}`);
+          return text(failureForModel(this.kit, `${GET_RUN_TOOL}: Codegen run ${parsed.value.runId} could not be read.`, error instanceof Error ? error.message : String(error)));
         }
       }
       case LIST_RUNS_TOOL: {
@@ -75,6 +75,7 @@ export class CodegenTools {
     const { attachments } = await readFileReferences(parsed.value.files);
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
+    if (token.isCancellationRequested) controller.abort();
     try {
       const outcome = await this.sender.sendSilently(
         { origin: 'tool', target: this.sender.bareTarget(attachments), request: { request: parsed.value.prompt, typed: '', images: [] } },
@@ -82,7 +83,7 @@ export class CodegenTools {
       );
       if (outcome.kind === 'created') return text(createdForModel(this.kit, outcome.run));
       if (outcome.kind === 'mayExist') return text(`${CREATE_RUN_TOOL}: no answer arrived; the run may exist. Check with ${LIST_RUNS_TOOL} before creating it again.`);
-      return text(this.sender.describeNotSent(outcome.reason, outcome.message));
+      return text(failureForModel(this.kit, this.sender.describeNotSent(outcome.reason), outcome.message));
     } finally {
       subscription.dispose();
     }

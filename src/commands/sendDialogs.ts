@@ -41,6 +41,9 @@ export class InteractiveDialogs implements SendDialogs {
     private readonly announceCreated = true,
   ) {}
 
+  /** The request being sent came from the picker. */
+  private pickedHere = false;
+
   async fixReadiness(readiness: Exclude<Readiness, { kind: 'ready' }>): Promise<number | undefined> {
     const ui = this.deps.interaction;
     if (readiness.kind === 'configurationError') {
@@ -55,8 +58,10 @@ export class InteractiveDialogs implements SendDialogs {
     return this.deps.selectOrganization();
   }
 
-  pickRequest(input: SendInput): Promise<PickedRequest | undefined> {
-    return this.picker.pick(this.pickerOptions(input));
+  async pickRequest(input: SendInput): Promise<PickedRequest | undefined> {
+    const picked = await this.picker.pick(this.pickerOptions(input));
+    this.pickedHere = picked !== undefined;
+    return picked;
   }
 
   async overLimit(info: OverLimitInfo): Promise<'trim' | 'send' | 'cancel'> {
@@ -191,7 +196,9 @@ export class InteractiveDialogs implements SendDialogs {
   }
 
   created(run: AgentRun, title: string): void {
-    this.picker.clear();
+    // Only a request from the picker is done with: a chat's request never touches the picker's drafts.
+    if (this.pickedHere) this.picker.clear();
+    this.pickedHere = false;
     if (this.announceCreated) void this.announce(run, title);
   }
 

@@ -27,15 +27,25 @@ export interface Draft {
   images: AttachedImage[];
 }
 
+/** Drafts kept at most (one per suggestion it started from, and one typed from scratch). */
+const MAX_DRAFTS = 20;
+
 export interface PickerOptions {
   title: string;
   placeHolder: string;
-  /** Text to start with when there is no draft (e.g. a quick fix's suggested request). */
+  /**
+   * A suggested request to start with (a quick fix's problems, a TODO's ask). Drafts are kept per
+   * suggestion: a picker opens on the draft of the same suggestion (or, without one, of a request typed
+   * from scratch), never on another request's text.
+   */
   initialText?: string;
 }
 
 export class RequestPicker {
-  private draft: Draft | undefined;
+  /** Keyed by the suggestion the picker started from ('' for none), oldest first. */
+  private readonly drafts = new Map<string, Draft>();
+  /** The suggestion of the picker shown last, which a kept request belongs to. */
+  private startedFrom = '';
   private reportedTemplateProblems = '';
 
   constructor(
@@ -48,21 +58,30 @@ export class RequestPicker {
 
   /** Keeps the request for the next picker (a guard stopped the send, or the create failed). */
   keep(picked: PickedRequest): void {
-    this.draft = { text: picked.typed, images: picked.images };
+    this.setDraft(this.startedFrom, { text: picked.typed, images: picked.images });
   }
 
-  /** The run exists: the draft is done with. */
+  /** The run exists: its draft is done with. */
   clear(): void {
-    this.draft = undefined;
+    this.drafts.delete(this.startedFrom);
+  }
+
+  private setDraft(key: string, draft: Draft | undefined): void {
+    this.drafts.delete(key);
+    if (draft) this.drafts.set(key, draft);
+    while (this.drafts.size > MAX_DRAFTS) this.drafts.delete(this.drafts.keys().next().value as string);
   }
 
   async pick(options: PickerOptions): Promise<PickedRequest | undefined> {
     const templates = this.templates();
     const choices: PromptTemplateChoice[] = templates.map((t) => ({ id: t.id, label: t.label, detail: templateSummary(t) }));
     // The input is one line: a request over several lines is shown joined, and sent whole if unchanged.
-    const suggestion = suggestRequest(this.draft?.text ?? options.initialText ?? '');
+    const key = options.initialText ?? '';
+    this.startedFrom = key;
+    const draft = this.drafts.get(key);
+    const suggestion = suggestRequest(draft?.text ?? options.initialText ?? '');
     let value = suggestion.shown;
-    let images = [...(this.draft?.images ?? [])];
+    let images = [...(draft?.images ?? [])];
     for (;;) {
       const result = await this.ui.pickPrompt({
         title: options.title,
@@ -76,7 +95,7 @@ export class RequestPicker {
       if (!result) {
         // Dismissing the picker keeps what it started with and any images attached meanwhile.
         const kept = acceptedRequest(value, suggestion);
-        this.draft = kept !== '' || images.length > 0 ? { text: kept, images } : undefined;
+        this.setDraft(key, kept !== '' || images.length > 0 ? { text: kept, images } : undefined);
         return undefined;
       }
       switch (result.kind) {

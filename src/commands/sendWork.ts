@@ -16,7 +16,6 @@ import { bareTarget, documentTarget, editorFor, labelOf, selectionLabel, type Gi
 
 /** Files larger than this are not read for "Run on file": select part of them instead. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-export const DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 export interface SendWorkDeps extends InteractiveDeps {
   host: Omit<SendHost, 'history'>;

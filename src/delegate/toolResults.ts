@@ -35,6 +35,15 @@ export function fenceUntrusted(lines: readonly string[]): string {
   return `${UNTRUSTED_NOTE}\n${UNTRUSTED_OPEN}\n${body}\n${UNTRUSTED_CLOSE}`;
 }
 
+/**
+ * Why a tool did nothing, for the model. An error's message can carry the service's words ("The service
+ * said: ..."), so it is fenced as data like every other service text.
+ */
+export function failureForModel(kit: RunTextKit, what: string, errorMessage: string | undefined): string {
+  const message = errorMessage === undefined ? '' : multiline(kit, errorMessage);
+  return message === '' ? what : `${what}\n${fenceUntrusted([message])}`;
+}
+
 function multiline(kit: RunTextKit, text: unknown): string {
   return kit.cleanServiceText(text, { multiline: true, maxLength: MAX_MODEL_TEXT });
 }

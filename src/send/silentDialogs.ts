@@ -16,10 +16,13 @@ export function silentDialogs(options: { signal?: AbortSignal; allowSecrets?: bo
       const controller = new AbortController();
       const onAbort = (): void => controller.abort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      // Cancelled before the create began (no abort event comes any more): it is not sent at all.
+      const cancelledBefore = options.signal?.aborted === true;
+      if (cancelledBefore) controller.abort();
       try {
         return { value: await task(controller.signal) };
       } catch (error) {
-        return { error, cancelledWhileSending: options.signal?.aborted === true };
+        return { error, cancelledWhileSending: !cancelledBefore && options.signal?.aborted === true };
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
       }

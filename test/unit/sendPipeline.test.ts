@@ -124,6 +124,14 @@ describe('Send pipeline (simulator)', function () {
     assert.equal(sim.countRequests({ method: 'POST', path: CREATE_PATH }), 0);
   });
 
+  it('a send cancelled before its create began (a tool call cancelled early) creates nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await pipeline().send(input({ kind: 'bare', git: () => Promise.resolve(undefined) }, 'Add a test'), silentDialogs({ signal: controller.signal }));
+    assert.equal(outcome.kind, 'notSent');
+    assert.equal(sim.countRequests({ method: 'POST', path: CREATE_PATH }), 0);
+  });
+
   it('not signed in: nothing is asked of the service', async () => {
     const outcome = await pipeline({ readiness: () => ({ kind: 'signedOut' }) }).send(input(withRemote, 'Add a test'), recording());
     assert.deepEqual(outcome, { kind: 'notSent', reason: 'notReady' });

@@ -28,10 +28,13 @@ export class DelegateProviders implements vscode.Disposable, vscode.CodeActionPr
     /** Signed in with an organization: only then is anything offered. */
     private readonly ready: () => boolean,
     private readonly work: () => DelegateWork,
+    /** Signing in or out, or choosing an organization: the CodeLenses come or go with it. */
+    onDidChangeReady: (listener: () => void) => { dispose(): void },
   ) {
     this.index = new TodoIndex({ words: this.words() });
     this.subscriptions.push(
       this.codeLensChanges,
+      onDidChangeReady(() => this.codeLensChanges.fire()),
       vscode.languages.registerCodeActionsProvider(SELECTOR, this, { providedCodeActionKinds: DelegateProviders.providedCodeActionKinds }),
       toggled(SettingKeys.todoCodeLens, () => vscode.languages.registerCodeLensProvider(SELECTOR, this), false),
       vscode.workspace.onDidChangeTextDocument((event) => {
@@ -44,7 +47,9 @@ export class DelegateProviders implements vscode.Disposable, vscode.CodeActionPr
       }),
       vscode.workspace.onDidCloseTextDocument((document) => this.index.forget(document.uri.toString())),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(`${SETTINGS_SECTION}.${SettingKeys.todoWords}`)) this.index.setWords(this.words());
+        if (!event.affectsConfiguration(`${SETTINGS_SECTION}.${SettingKeys.todoWords}`)) return;
+        this.index.setWords(this.words());
+        this.codeLensChanges.fire();
       }),
       vscode.commands.registerCommand(Commands.fixWithCodegen, (uri: unknown, diagnostics: unknown) => this.fix(uri, diagnostics)),
       vscode.commands.registerCommand(Commands.delegateTodo, (uri: unknown, line: unknown) => this.delegate(uri, line)),
