@@ -13,6 +13,7 @@ export function branchNameProblem(name: string): string | undefined {
   if (name === '') return 'it is empty';
   if (name.length > MAX_BRANCH_NAME_LENGTH) return `it is longer than ${MAX_BRANCH_NAME_LENGTH} characters`;
   if (name.startsWith('-')) return 'it starts with "-" and could be taken for an option';
+  if (name.startsWith('+')) return 'it starts with "+", which a fetch would read as "force"';
   if (name === 'HEAD' || name === '@') return `"${name}" names the current commit, not a branch`;
   if (name.startsWith('refs/')) return 'it is a full ref name, not a branch name';
   // eslint-disable-next-line no-control-regex -- control characters are what this refuses

@@ -45,11 +45,15 @@ export async function fastForwardBranch(runner: GitRunner, root: string, branch:
   if (result.code !== 0) throw gitFailure(args, result);
 }
 
-/** Makes `git pull` / `git push` on the new local branch talk to the PR branch on its remote. */
-export async function setUpstream(runner: GitRunner, root: string, branch: string, remoteName: string): Promise<void> {
+/**
+ * Makes `git pull` / `git push` on the new local branch talk to the PR branch on its remote. Called once
+ * the branch is checked out (and work may be stashed): a failure here must not turn that into an error,
+ * so it is only reported (false) and the branch stays as it is, without an upstream.
+ */
+export async function setUpstream(runner: GitRunner, root: string, branch: string, remoteName: string): Promise<boolean> {
   for (const [key, value] of [[`branch.${branch}.remote`, remoteName], [`branch.${branch}.merge`, `refs/heads/${branch}`]] as const) {
-    const args = ['config', '--local', key, value];
-    const result = await runner.run(root, args);
-    if (result.code !== 0) throw gitFailure(args, result);
+    const result = await runner.run(root, ['config', '--local', key, value]);
+    if (result.code !== 0) return false;
   }
+  return true;
 }

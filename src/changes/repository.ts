@@ -13,7 +13,9 @@ export async function resolveRepository(runner: GitRunner, folder: string): Prom
   const root = result.stdout.replace(/\n$/, '');
   if (result.code !== 0 || root === '') {
     const said = result.stderr;
-    if (/not a git repository|must be run in a work tree|cannot change to|no such file/i.test(said) || result.code === 128) {
+    // Only these say "not a repository" (LC_ALL=C): another fatal error (dubious ownership, a damaged
+    // repository, a permission) is reported as git said it, not taken for a folder without git.
+    if (/not a git repository|must be run in a work tree|cannot change to|no such file/i.test(said)) {
       throw new ChangesError('notAGitRepository', `${folder} is not in a git working tree.`);
     }
     throw gitFailure(['rev-parse', '--show-toplevel'], result);

@@ -271,7 +271,9 @@ export class RunChangesCommands {
     await this.deps.git.refresh(fetched.root);
     switch (result.kind) {
       case 'switched': {
-        this.departures.set(fetched.root, { root: fetched.root, previous: result.previous, stash: result.stash, branch: result.branch });
+        // A second checkout before switching back keeps where the user first was, and its stash.
+        const first = this.departures.get(fetched.root);
+        this.departures.set(fetched.root, { root: fetched.root, previous: first?.previous ?? result.previous, stash: first?.stash ?? result.stash, branch: result.branch });
         const from = result.previous.kind === 'branch' ? result.previous.name : result.previous.sha.slice(0, 8);
         const message = result.stash
           ? vscode.l10n.t('Switched to {0} (you were on {1}). Your changes are stashed as "{2}".', result.branch, from, result.stash.message)

@@ -59,6 +59,9 @@ describe('changes: core', () => {
       await assert.rejects(resolveRepository(runner, tempDir), isKind('notAGitRepository'));
       clientGit(tempDir, ['init', '--quiet', '--bare', 'bare.git']);
       await assert.rejects(resolveRepository(runner, path.join(tempDir, 'bare.git')), isKind('notAGitRepository'));
+      // Another fatal error of git (exit 128 too) is said as git said it, not taken for a folder without git.
+      const dubious = { run: () => Promise.resolve({ code: 128, stdout: '', stderr: "fatal: detected dubious ownership in repository at '/srv/repo'\n" }) };
+      await assert.rejects(resolveRepository(dubious, '/srv/repo'), (error: unknown) => isKind('gitFailed')(error) && /dubious ownership/.test(String((error as Error).message)));
     });
 
     it('stops a command at its timeout, with its whole process group (POSIX)', async () => {
@@ -77,7 +80,7 @@ describe('changes: core', () => {
 
   describe('branch names', () => {
     const hostile = [
-      '', '-x', '--upload-pack=touch /tmp/pwned', 'a..b', '@{-1}', 'x@{u}', 'HEAD', '@', 'refs/heads/main', 'a b', 'a;rm -rf ~', 'tab\there', 'new\nline',
+      '', '-x', '--upload-pack=touch /tmp/pwned', '+main', 'a..b', '@{-1}', 'x@{u}', 'HEAD', '@', 'refs/heads/main', 'a b', 'a;rm -rf ~', 'tab\there', 'new\nline',
       'a:b', 'a~1', 'a^', 'a?', 'a*', 'a[b', 'a\\b', '/a', 'a/', 'a//b', 'a.', '.hidden', 'x/.y', 'foo.lock', 'a/b.lock/c', 'del\u007f', 'x'.repeat(201),
     ];
     const fine = ['codegen/run-7', 'feature/ABC-123_fix', 'héllo', 'a@b', 'x.lock.y', 'a$(x)', "it's", 'v1.2.3', 'a/-b'];
