@@ -9,6 +9,9 @@ import { CodegenApiError } from './errors';
 import { LEDGER_READ_INTERVAL_MS, type PeerSends } from './sharedRateLedger';
 import type { RateClass } from './types';
 
+/** A Retry-After longer than this is capped, for the class's pause and for the poller's wait alike. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
 export interface RateLimit {
   /** Requests allowed in any window of `windowMs`. */
   requests: number;
@@ -215,7 +218,8 @@ export class RateGovernor implements Disposable {
     // `Retry-After: 0` (or a negative one) says nothing useful: it never means "at once".
     const given = retryAfterMs !== undefined && retryAfterMs > 0;
     const reason: 'retryAfter' | 'backoff' = given ? 'retryAfter' : 'backoff';
-    const delayMs = given ? retryAfterMs : this.backoffDelay(attempt);
+    // The class pauses for every caller: a broken header (a day) must not stop it for longer than the cap.
+    const delayMs = given ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : this.backoffDelay(attempt);
     const state = this.states[rateClass];
     const until = this.clock.now() + delayMs;
     if (until > state.pausedUntil) {

@@ -95,9 +95,10 @@ export class AccountRuns implements Disposable {
         store.useStorage(this.options.cache.forAccount(key));
         // What this editor remembers of the account (runs created here, unreviewed ones) joins what is shown.
         await store.restore();
+        if (generation !== this.generation || this.disposed) return;
         store.saveNow();
       }
-      this.poller.resume();
+      this.poller?.resume();
       return;
     }
     this.stopPolling();

@@ -12,7 +12,7 @@ import type { AgentRun } from '../api/types';
 import { type Clock, sleep, systemClock, type TimerHandle } from '../util/clock';
 import { nodeFileSystem, writeAtomically, type LeaseFileSystem } from '../util/files';
 import { type Disposable, Emitter, type Event } from '../util/events';
-import { fitToBudget, slimRun, SNAPSHOT_BYTE_BUDGET, storedRunSchema } from './persistence';
+import { fitToBudget, slimRun, SNAPSHOT_BYTE_BUDGET, storedRunSchema, stripUndefined } from './persistence';
 import type { ViewStatus } from './runModel';
 
 export type { LeaseFileSystem } from '../util/files';
@@ -325,7 +325,7 @@ export class RunsSnapshotFile {
     const parsed = v.safeParse(snapshotSchema, parseJson(text));
     if (!parsed.success) return undefined;
     const { fetchedAt, requestedAt, ...rest } = parsed.output;
-    const snapshot: RunsSnapshot = { ...rest, runs: rest.runs.map(dropUndefined), status: rest.status };
+    const snapshot: RunsSnapshot = { ...rest, runs: rest.runs.map(stripUndefined), status: rest.status };
     if (fetchedAt !== undefined) snapshot.fetchedAt = fetchedAt;
     if (requestedAt !== undefined) snapshot.requestedAt = requestedAt;
     return snapshot;
@@ -357,8 +357,3 @@ export function safeName(name: string): string {
   return cleaned === '' ? 'runs' : cleaned;
 }
 
-function dropUndefined<T extends object>(value: T): T {
-  const copy = { ...value };
-  for (const key of Object.keys(copy) as (keyof T)[]) if (copy[key] === undefined) delete copy[key];
-  return copy;
-}

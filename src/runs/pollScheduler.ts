@@ -7,12 +7,13 @@
 // What to poll, how often and whether at all is the owner's: its policy.
 
 import { isApiError, type ApiErrorKind } from '../api/errors';
+import { MAX_RETRY_AFTER_MS } from '../api/rateGovernor';
+
+export { MAX_RETRY_AFTER_MS };
 import { type Clock, type TimerHandle } from '../util/clock';
 
 /** Without a (positive) Retry-After, a rate-limited poll waits this long: at most 4 polls a minute, back within 15 s. */
 export const RATE_LIMIT_RETRY_MS = 15_000;
-/** A Retry-After longer than this is capped: a broken header must not stop polling for a day. */
-export const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
 export type TickTrigger = 'timer' | 'manual';
 

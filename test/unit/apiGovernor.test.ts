@@ -109,9 +109,12 @@ describe('api rate governor', () => {
     assert.deepEqual(zeroRetryAfter, { delayMs: 2_200, reason: 'backoff' });
   });
 
-  it('fails fast with rateLimited when the class is paused for longer than a minute', async () => {
-    governor.reportRateLimited('create', 3_600_000, 0);
-    await assert.rejects(governor.acquire('create'), (error: unknown) => isApiError(error, 'rateLimited') && error.details.retryAfterMs === 3_600_000);
+  it('fails fast with rateLimited when the class is paused for longer than a minute; a Retry-After over 10 min is capped', async () => {
+    assert.deepEqual(governor.reportRateLimited('create', 86_400_000, 0), { delayMs: 600_000, reason: 'retryAfter' }, 'a day is capped at 10 min');
+    await assert.rejects(governor.acquire('create'), (error: unknown) => isApiError(error, 'rateLimited') && error.details.retryAfterMs === 600_000);
+    await clock.advance(600_000);
+    const ticket = await governor.acquire('create');
+    ticket.complete();
   });
 
   it('a cancelled waiter leaves the queue and is rejected as cancelled', async () => {
