@@ -57,6 +57,32 @@ describe('RunPoller (simulator, fake clock)', function () {
     assert.equal(poller!.nextPollAt, undefined);
   });
 
+  it('starts with no request and no timer when the view is hidden and the restored runs hold only old unknown or null statuses', async () => {
+    const hoursAgo = (hours: number): string => new Date(clock.now() - hours * 60 * 60_000).toISOString();
+    const saved = {
+      version: 2,
+      filter: { scope: 'mine' },
+      runs: [
+        { id: 3, organizationId: 1, status: 'weird_new_status', createdAt: hoursAgo(2), pullRequests: [] },
+        { id: 2, organizationId: 1, createdAt: hoursAgo(3), pullRequests: [] },
+        { id: 1, organizationId: 1, status: 'COMPLETE', createdAt: hoursAgo(4), pullRequests: [] },
+      ],
+      hasMore: false,
+      createdHere: [3, 2],
+      lastSuccessAt: clock.now() - 60 * 60_000,
+      savedAt: 1,
+    };
+    store = new RunStore({ clock, storage: { load: () => Promise.resolve(saved), save: () => Promise.resolve() } });
+    assert.equal(await store.restore(), true);
+    assert.equal(store.size, 3);
+    start({ viewVisible: false });
+    assert.equal(poller!.nextPollAt, undefined);
+    assert.equal(clock.pendingTimers, 0);
+    await run(60 * 60_000);
+    assert.equal(listCalls(), 0);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
   it('with nothing in progress and the view seen, polls 10 s after activity, then slows down to 2 min while nothing changes', async () => {
     start({ viewVisible: true });
     await run(0);
