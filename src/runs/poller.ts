@@ -1,10 +1,13 @@
 // Keeps the RunStore fresh with one list call per interval, only while it is worth it, on the one
-// PollScheduler: a run is being followed (in progress, or an unknown status), or the view is visible.
-// The interval adapts: 10 s while a run is followed and the view is seen, 30 s while it is followed out
-// of sight (a finish is still noticed within 30 s), and with nothing in progress it grows from 10 s after
-// any activity to 2 min while nothing changes; focus, showing the view, a create, a follow-up or a manual
-// refresh make it fast again. With `shared`, windows take turns through a PollingLease (RunsSharing):
-// one polls and publishes a snapshot, the others read it.
+// PollScheduler: a run is being followed (in progress, or an unknown status on a young run), or the view
+// is visible. The interval adapts: 10 s while a run is followed and the view is seen, 30 s while it is
+// followed out of sight (a finish is still noticed within 30 s). With nothing in progress it is fast when
+// something moves and cheap when nothing does: showing the view or focusing the window refreshes data
+// older than 10 s, a poll that sees the list change polls again 10 s later, and each poll that changes
+// nothing waits longer: 30 s, 1 min, then 2 min (a user looking at a quiet list costs 3 requests in its
+// first 3 minutes, then 1 every 2 minutes). A create or a follow-up is followed as a run in progress.
+// With `shared`, windows take turns through a PollingLease (RunsSharing): one polls and publishes a
+// snapshot, the others read it.
 
 import { isApiError } from '../api/errors';
 import type { CodegenApi } from '../api/types';
@@ -20,6 +23,8 @@ export const DEFAULT_INTERVAL_SECONDS = 10;
 export const MIN_INTERVAL_SECONDS = 5;
 /** A followed run out of sight (view hidden or window unfocused) is polled this often: a finish is noticed within it. */
 export const FOLLOW_UNSEEN_INTERVAL_MS = 30_000;
+/** With nothing in progress, a poll that changed nothing is followed by one this much later; it doubles per quiet poll. */
+export const IDLE_QUIET_INTERVAL_MS = 30_000;
 /** With nothing in progress, the interval doubles per quiet poll up to this. */
 export const IDLE_MAX_INTERVAL_MS = 120_000;
 /** Unfocused windows with nothing in progress poll at least this many times slower. */
@@ -64,7 +69,7 @@ export class RunPoller implements Disposable {
   private intervalMs: number;
   private viewVisible: boolean;
   private windowFocused: boolean;
-  /** Successful polls in a row that changed nothing while nothing was in progress. */
+  /** Successful polls in a row that changed nothing while nothing was in progress (0: something just moved, or the user came back). */
   private quietPolls = 0;
   private loadingMore: Promise<void> | undefined;
   private readonly inFlight = new Set<AbortController>();
@@ -186,8 +191,9 @@ export class RunPoller implements Disposable {
   get effectiveIntervalMs(): number {
     const seen = this.viewVisible && this.windowFocused;
     if (this.store.hasRunToFollow()) return seen ? this.intervalMs : Math.max(this.intervalMs, FOLLOW_UNSEEN_INTERVAL_MS);
-    // 10 s after any activity, then twice as long after each poll that changed nothing.
-    const grown = Math.min(IDLE_MAX_INTERVAL_MS, this.intervalMs * 2 ** Math.min(Math.max(0, this.quietPolls - 1), 20));
+    // The configured interval after a change or when the user comes back; 30 s after a poll that changed
+    // nothing, then twice as long after each further one, up to 2 min.
+    const grown = this.quietPolls === 0 ? this.intervalMs : Math.min(IDLE_MAX_INTERVAL_MS, IDLE_QUIET_INTERVAL_MS * 2 ** Math.min(this.quietPolls - 1, 20));
     return Math.max(this.intervalMs, this.windowFocused ? grown : Math.max(grown, Math.min(IDLE_MAX_INTERVAL_MS, this.intervalMs * UNFOCUSED_FACTOR)));
   }
 
@@ -251,15 +257,18 @@ export class RunPoller implements Disposable {
 
   private async poll(generation: number): Promise<TickResult> {
     const requestedAt = this.clock.now();
-    if (!this.store.loaded && this.store.size === 0) this.store.setStatus({ kind: 'loading' });
+    const wasLoaded = this.store.loaded;
+    if (!wasLoaded && this.store.size === 0) this.store.setStatus({ kind: 'loading' });
     const controller = this.track(new AbortController());
     try {
       const newest = await fetchNewestRuns(this.api, this.orgId, this.store, this.listQuery(), controller.signal);
       if (generation !== this.generation || this.disposed) return 'skipped';
       this.troubleSince = undefined;
       const change = this.store.applyPage(newest.items, { mode: 'replace', hasMore: newest.hasMore, fetchedAt: this.clock.now(), requestedAt });
-      const changed = change.added.length + change.updated.length + change.removed.length > 0;
-      this.quietPolls = changed || this.store.hasRunToFollow() ? 0 : this.quietPolls + 1;
+      // The first page of a list (over nothing, or over restored runs) is not news: only a change to a list
+      // already fetched makes polling fast again.
+      const moved = wasLoaded && change.added.length + change.updated.length + change.removed.length > 0;
+      this.quietPolls = moved || this.store.hasRunToFollow() ? 0 : this.quietPolls + 1;
       this.store.setStatus({ kind: 'idle' });
       await this.sharing?.publish(this.store, requestedAt);
       return 'polled';

@@ -41,10 +41,11 @@ export interface RunCounts {
   needsYou: number;
 }
 
-/** A run whose status is unknown (or missing) is followed like one in progress, for at most this long. */
-export const UNKNOWN_FOLLOW_LIMIT_MS = 30 * 60_000;
-/** Unknown runs created longer ago than this are not followed at all (old history). */
-export const UNKNOWN_FOLLOW_MAX_AGE_MS = 24 * 60 * 60_000;
+/**
+ * A run whose status is unknown (or missing) is followed like one in progress only while it is young: created
+ * (by its created_at) less than this long ago. Without a created_at it is not followed; older ones cost nothing.
+ */
+export const UNKNOWN_FOLLOW_MAX_AGE_MS = 30 * 60_000;
 export const TITLE_MAX = 80;
 
 export interface RunTransition {

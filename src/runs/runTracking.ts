@@ -1,11 +1,11 @@
 // What the run store remembers about runs beyond their latest state: the category each was last seen in
-// (the reference for transitions), since when an unknown status has been followed, and bounded id sets
-// (runs created here, finished runs not reviewed yet).
+// (the reference for transitions) and bounded id sets (runs created here, finished runs not reviewed yet);
+// and which runs are worth following.
 
 import { isFinal, type StatusCategory } from '../api/status';
 import type { AgentRun } from '../api/types';
 import type { Clock } from '../util/clock';
-import { runCategory, UNKNOWN_FOLLOW_LIMIT_MS, UNKNOWN_FOLLOW_MAX_AGE_MS, type RunTransition } from './runModel';
+import { runCategory, UNKNOWN_FOLLOW_MAX_AGE_MS, type RunTransition } from './runModel';
 
 /** An insertion-ordered set of ids that keeps the newest `capacity`. */
 export class RecentIds {
@@ -43,8 +43,6 @@ export class RecentIds {
 export class RunFollowing {
   /** Last category seen per run id. Restored runs have none (stale), except created-here ones. */
   private readonly baseline = new Map<number, StatusCategory>();
-  /** When a run was first seen with an unknown status (it is followed for a while, then given up). */
-  private readonly unknownSince = new Map<number, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -57,11 +55,6 @@ export class RunFollowing {
     const to = runCategory(run);
     const from = this.baseline.get(run.id);
     this.baseline.set(run.id, to);
-    if (to === 'unknown') {
-      if (!this.unknownSince.has(run.id)) this.unknownSince.set(run.id, this.clock.now());
-    } else {
-      this.unknownSince.delete(run.id);
-    }
     const createdHere = this.createdHere.has(run.id);
     let transition: RunTransition | undefined;
     if (from !== undefined && from !== to) transition = { run, from, to, createdHere };
@@ -71,16 +64,17 @@ export class RunFollowing {
     return transition;
   }
 
-  /** A run worth polling for: in progress, or an unknown status young enough to still change. */
+  /**
+   * A run worth polling for: in progress, or an unknown (or missing) status on a young run, created less than
+   * UNKNOWN_FOLLOW_MAX_AGE_MS ago by its created_at. Age alone decides, however long the run has been held:
+   * an old one, one without a created_at, or one dated further ahead than that (a bad clock), costs nothing.
+   */
   isFollowed(run: AgentRun): boolean {
     const category = runCategory(run);
     if (category === 'inProgress') return true;
-    if (category !== 'unknown') return false;
-    const now = this.clock.now();
-    const created = run.createdAt ? Date.parse(run.createdAt) : Number.NaN;
-    if (!Number.isNaN(created) && now - created > UNKNOWN_FOLLOW_MAX_AGE_MS) return false;
-    const since = this.unknownSince.get(run.id) ?? now;
-    return now - since < UNKNOWN_FOLLOW_LIMIT_MS;
+    if (category !== 'unknown' || !run.createdAt) return false;
+    const age = this.clock.now() - Date.parse(run.createdAt);
+    return Math.abs(age) < UNKNOWN_FOLLOW_MAX_AGE_MS;
   }
 
   /** Restored runs: only created-here ones get a baseline, so one that finished while closed still notifies. */
@@ -91,11 +85,9 @@ export class RunFollowing {
   /** Keeps what is known to runs still held, plus runs created here (they may come back into view). */
   prune(isHeld: (id: number) => boolean): void {
     for (const id of this.baseline.keys()) if (!isHeld(id) && !this.createdHere.has(id)) this.baseline.delete(id);
-    for (const id of this.unknownSince.keys()) if (!isHeld(id)) this.unknownSince.delete(id);
   }
 
   clear(): void {
     this.baseline.clear();
-    this.unknownSince.clear();
   }
 }

@@ -118,6 +118,35 @@ describe('Runs view (against the simulator)', () => {
     sim.clearFaults();
   });
 
+  // The one long in-host test: 60 s of real time, counted at the simulator (issue 19).
+  it('an old run with an unknown status and one with a null status cost nothing: no list call in 60 s with the view hidden', async function () {
+    this.timeout(120000);
+    const h = await hooks();
+    const hoursAgo = (hours: number): number => Date.now() - hours * 60 * 60_000;
+    const unknown = sim.addRun({ status: 'weird_new_status', createdAt: hoursAgo(2), metadata: { title: 'Old unknown status' } });
+    const nullStatus = sim.addRun({ nullStatus: true, createdAt: hoursAgo(2.5), metadata: { title: 'Old null status' } });
+    sim.addRun({ status: 'COMPLETE', createdAt: hoursAgo(3) });
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    await waitFor(() => h.runs.store.get(unknown.id) && h.runs.store.get(nullStatus.id), 'both runs in the list');
+    assert.strictEqual(h.runs.store.get(unknown.id)?.status, 'weird_new_status');
+    assert.strictEqual(h.runs.store.get(nullStatus.id)?.status, undefined);
+    const other = h.runs.tree.getChildren().find((n) => n.kind === 'group' && n.group === 'other');
+    assert.ok(other, 'both are shown under Other');
+    assert.deepStrictEqual(h.runs.tree.getChildren(other).map((n) => labelOf(h.runs.tree.getTreeItem(n))).sort(), ['Old null status', 'Old unknown status']);
+    assert.strictEqual(h.runs.store.counts().running, 0, 'nothing in progress');
+    try {
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      await waitFor(() => !h.runs.view.visible, 'the Runs view to be hidden');
+      sim.clearRequests();
+      await new Promise((r) => setTimeout(r, 60_000));
+      const lists = sim.countRequests({ path: '/v1/organizations/1/agent/runs' });
+      assert.strictEqual(lists, 0, `${lists} list requests in 60 s with the view hidden and nothing in progress`);
+      assert.strictEqual(h.runs.poller()?.nextPollAt, undefined, 'no poll timer');
+    } finally {
+      await vscode.commands.executeCommand('workbench.view.extension.codegen');
+    }
+  });
+
   it('another token is another account: "My runs" then lists the new user\'s runs', async () => {
     const h = await hooks();
     h.runs.poller()?.setFilter({ scope: 'mine' });

@@ -40,6 +40,8 @@ export interface RunRecord {
   /** Never empty: phases[0] is the initial phase; resume appends. */
   phases: RunPhase[];
   forcedStatus: string | null;
+  /** The API answers `status: null` (seed nullStatus) until a status is set or a resume. */
+  nullStatus: boolean;
   /** Set when ban / remove-from-pr stopped the run: logs stop growing there. */
   stoppedAtMs: number | null;
   checksBanned: boolean;
@@ -140,7 +142,7 @@ export function renderRun(run: RunRecord, now: number): ApiRun {
   return {
     id: run.id,
     organization_id: run.organizationId,
-    status,
+    status: run.nullStatus ? null : status,
     created_at: new Date(run.createdAtMs).toISOString(),
     web_url: webUrl(run.id),
     result: complete ? (run.texts?.result ?? resultMarkdown(run, pullRequest)) : null,

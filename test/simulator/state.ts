@@ -128,6 +128,7 @@ export class SimState {
         },
       ],
       forcedStatus: seed.status ?? null,
+      nullStatus: seed.nullStatus ?? false,
       stoppedAtMs: null,
       checksBanned: false,
       removedFromPr: false,
@@ -145,6 +146,7 @@ export class SimState {
   setRunStatus(id: number, status: string): RunRecord {
     const run = this.requireRun(id);
     run.forcedStatus = status;
+    run.nullStatus = false;
     return run;
   }
 
@@ -190,6 +192,7 @@ export class SimState {
     // What was logged so far stays; the rest of the previous phase (if a forced status cut it short) never happens.
     currentPhase(run).cutAtMs = logHorizon(run, now);
     run.forcedStatus = null;
+    run.nullStatus = false;
     run.stoppedAtMs = null;
     const phaseIndex = run.phases.length;
     run.phases.push({

@@ -84,6 +84,8 @@ export interface SimRunSeed {
   createdAt: number | string;
   /** Forces a fixed status from the start (like setRunStatus). A final or paused one makes every log visible. */
   status: string;
+  /** The API answers `status: null` for this run (a snapshot keeps the status it has inside), until setRunStatus or a resume. */
+  nullStatus: boolean;
   /** Status reached at the end of the run (default steered by the prompt: [fail], [pause], [weird]). */
   finalStatus: string;
   /** Number of log entries of the initial phase (default 24..40). Use 10_000 for virtualization tests. */

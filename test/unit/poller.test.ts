@@ -57,25 +57,60 @@ describe('RunPoller (simulator, fake clock)', function () {
     assert.equal(poller!.nextPollAt, undefined);
   });
 
-  it('with nothing in progress and the view seen, polls 10 s after activity, then slows down to 2 min while nothing changes', async () => {
+  it('starts with no request and no timer when the view is hidden and the restored runs hold only old unknown or null statuses', async () => {
+    const hoursAgo = (hours: number): string => new Date(clock.now() - hours * 60 * 60_000).toISOString();
+    const saved = {
+      version: 2,
+      filter: { scope: 'mine' },
+      runs: [
+        { id: 3, organizationId: 1, status: 'weird_new_status', createdAt: hoursAgo(2), pullRequests: [] },
+        { id: 2, organizationId: 1, createdAt: hoursAgo(3), pullRequests: [] },
+        { id: 1, organizationId: 1, status: 'COMPLETE', createdAt: hoursAgo(4), pullRequests: [] },
+      ],
+      hasMore: false,
+      createdHere: [3, 2],
+      lastSuccessAt: clock.now() - 60 * 60_000,
+      savedAt: 1,
+    };
+    store = new RunStore({ clock, storage: { load: () => Promise.resolve(saved), save: () => Promise.resolve() } });
+    assert.equal(await store.restore(), true);
+    assert.equal(store.size, 3);
+    start({ viewVisible: false });
+    assert.equal(poller!.nextPollAt, undefined);
+    assert.equal(clock.pendingTimers, 0);
+    await run(60 * 60_000);
+    assert.equal(listCalls(), 0);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('with nothing in progress and the view seen, polls when shown, then 30 s, 1 min and every 2 min while nothing changes; a change polls again 10 s later', async () => {
+    sim.addRun({ status: 'COMPLETE' });
     start({ viewVisible: true });
     await run(0);
     assert.equal(listCalls(), 1);
+    assert.equal(store.size, 1);
     const first = sim.requests.find((request) => request.path === RUNS_PATH)!;
     assert.deepEqual(first.query, { skip: '0', limit: '25', user_id: String(SIM.userId) });
-    // 0, 10, 30, 70, 150, 270, 390, 510 s: 8 polls in 10 minutes, then one every 2 minutes.
-    await run(599_999);
-    assert.equal(listCalls(), 8);
+    // The first page is not news: 0, 30, 90 s, then 210 s: 3 polls in the first 3 minutes.
+    await run(179_999);
+    assert.equal(listCalls(), 3);
+    // 210, 330, 450, 570 s: 7 polls in 10 minutes, then one every 2 minutes.
+    await run(420_000);
+    assert.equal(listCalls(), 7);
     assert.equal(poller!.effectiveIntervalMs, 120_000);
-    // A change makes it fast again.
+    // A change makes it fast again, once.
     sim.addRun({ status: 'COMPLETE' });
-    await run(30_001);
-    assert.equal(listCalls(), 9); // 630 s: sees the new run
+    await run(90_001);
+    assert.equal(listCalls(), 8); // 690 s: sees the new run
     await run(10_000);
-    assert.equal(listCalls(), 10); // 640 s: 10 s later
+    assert.equal(listCalls(), 9); // 700 s: 10 s later
+    await run(29_999);
+    assert.equal(listCalls(), 9);
+    await run(1);
+    assert.equal(listCalls(), 10); // 730 s: nothing new since, 30 s later
   });
 
-  it('gets fast again on focus, on showing the view and on a manual refresh', async () => {
+  it('gets fast again on focus and on showing the view; a manual refresh that finds nothing new stays slow', async () => {
     start({ viewVisible: true });
     await run(600_000);
     assert.equal(poller!.effectiveIntervalMs, 120_000);
@@ -90,7 +125,9 @@ describe('RunPoller (simulator, fake clock)', function () {
     const before = listCalls();
     await poller!.refreshNow();
     assert.equal(listCalls(), before + 1);
-    await run(10_000);
+    await run(29_999);
+    assert.equal(listCalls(), before + 1);
+    await run(1);
     assert.equal(listCalls(), before + 2);
   });
 
@@ -166,7 +203,7 @@ describe('RunPoller (simulator, fake clock)', function () {
     start({ viewVisible: true, random: () => 0 });
     await run(0);
     sim.injectFault({ kind: 'status', status: 500, path: 'agent/runs$', times: -1 });
-    await run(10_000); // fails at 10 s: next after half of 20 s
+    await run(30_000); // fails at 30 s (nothing in progress, nothing changed): next after half of 20 s
     assert.equal(poller!.nextPollAt, clock.now() + 10_000);
   });
 
@@ -174,7 +211,7 @@ describe('RunPoller (simulator, fake clock)', function () {
     start({ viewVisible: true });
     await run(0);
     sim.injectFault({ kind: 'rateLimit', path: 'agent/runs$', times: 1, retryAfterSeconds: 45 });
-    await run(10_000);
+    await run(30_000);
     assert.equal(listCalls(), 2);
     const retryAt = clock.now() + 45_000;
     assert.deepEqual(store.status, { kind: 'rateLimited', retryAt });
@@ -208,7 +245,7 @@ describe('RunPoller (simulator, fake clock)', function () {
     await poller!.refreshNow();
     assert.equal(listCalls(), 2);
     assert.deepEqual(store.status, { kind: 'idle' });
-    await run(10_000);
+    await run(30_000); // polling is back: the first page was quiet, so 30 s later
     assert.equal(listCalls(), 3);
     assert.equal(asked, 1);
   });
@@ -259,7 +296,7 @@ describe('RunPoller (simulator, fake clock)', function () {
     await run(0);
     await poller!.loadMore();
     assert.equal(store.size, 50);
-    await run(10_000);
+    await run(30_000);
     const lists = sim.requests.filter((request) => request.path === RUNS_PATH);
     assert.deepEqual(
       lists.map((request) => [request.query['skip'], request.query['limit']]),
@@ -305,6 +342,7 @@ describe('RunPoller (simulator, fake clock)', function () {
     await run(0);
     assert.equal(listCalls(), 1);
     assert.deepEqual(store.runs.map((r) => r.status), ['COMPLETE']);
+    assert.equal(poller!.effectiveIntervalMs, 30_000, 'catching up on restored runs is not news');
   });
 
   it('dispose clears every timer and aborts the request in flight', async () => {

@@ -12,7 +12,7 @@ import { AccountRuns, type AccountState } from '../../src/runs/accountRuns';
 import { PollingLease, RunsSnapshotFile } from '../../src/runs/lease';
 import { accountKey, RunsCache, SNAPSHOT_BYTE_BUDGET } from '../../src/runs/persistence';
 import { RunPoller } from '../../src/runs/poller';
-import { UNKNOWN_FOLLOW_LIMIT_MS } from '../../src/runs/runModel';
+import { groupOf, UNKNOWN_FOLLOW_MAX_AGE_MS } from '../../src/runs/runModel';
 import { RunStore, type RunTransition } from '../../src/runs/runStore';
 import { FakeClock, systemClock } from '../../src/util/clock';
 import { Emitter } from '../../src/util/events';
@@ -147,11 +147,12 @@ describe('Reliability of the runs list (simulator, fake clock)', function () {
     }
   });
 
-  it('an unknown status is shown as sent, under Other, and followed like a run in progress, for a limited time', async () => {
+  it('an unknown status on a young run is shown as sent, under Other, and followed like a run in progress until 30 min after its created_at', async () => {
     const seeded = sim.addRun({ status: WEIRD_STATUS });
     start({ viewVisible: false });
     await poller!.refreshNow();
     assert.equal(store.get(seeded.id)?.status, WEIRD_STATUS);
+    assert.equal(groupOf(store.get(seeded.id)!), 'other');
     assert.equal(store.hasRunToFollow(), true);
     sim.clearRequests();
     await run(60_000);
@@ -163,18 +164,36 @@ describe('Reliability of the runs list (simulator, fake clock)', function () {
     const calls = listCalls();
     await run(10 * 60_000);
     assert.equal(listCalls(), calls);
-    // A run stuck in an unknown status is given up after the limit.
-    const stuck = sim.addRun({ status: 'SOMETHING_NEW' });
+    // A young run stuck in an unknown status is given up once it is 30 min old, however recently it was first seen.
+    const stuck = sim.addRun({ status: 'SOMETHING_NEW', createdAt: clock.now() - 20 * 60_000 });
     await poller!.refreshNow();
+    assert.equal(store.hasRunToFollow(), true);
+    sim.clearRequests();
+    await run(UNKNOWN_FOLLOW_MAX_AGE_MS);
     assert.equal(store.get(stuck.id)?.status, 'SOMETHING_NEW');
-    await run(UNKNOWN_FOLLOW_LIMIT_MS + 60_000);
-    const afterLimit = listCalls();
+    assert.equal(listCalls(), 19, 'every 30 s while younger than 30 min: 30 s to 9.5 min after it was first seen');
     await run(10 * 60_000);
-    assert.equal(listCalls(), afterLimit, 'no polling forever for a stuck unknown status');
+    assert.equal(listCalls(), 19, 'no polling for a stuck unknown status once the run is old');
     assert.equal(clock.pendingTimers, 0);
   });
 
-  it('a null status is shown as unknown and followed the same way', async () => {
+  it('an old run with an unknown status costs nothing: no list call and no timer with the view hidden', async () => {
+    sim.addRun({ status: 'COMPLETE', createdAt: clock.now() - 3 * 60 * 60_000 });
+    const old = sim.addRun({ status: 'weird_new_status', createdAt: clock.now() - 2 * 60 * 60_000 });
+    const justOld = sim.addRun({ status: 'SOMETHING_NEW', createdAt: clock.now() - UNKNOWN_FOLLOW_MAX_AGE_MS });
+    const future = sim.addRun({ status: 'SOMETHING_NEW', createdAt: clock.now() + 2 * 60 * 60_000 });
+    start({ viewVisible: false });
+    await poller!.refreshNow(); // as the view showed it once
+    assert.deepEqual([old, justOld, future].map((r) => groupOf(store.get(r.id)!)), ['other', 'other', 'other']);
+    assert.equal(store.hasRunToFollow(), false);
+    assert.equal(poller!.nextPollAt, undefined);
+    sim.clearRequests();
+    await run(60 * 60_000);
+    assert.equal(listCalls(), 0);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('a null status is shown as unknown and followed only on a young run: not without a created_at, not on an old one', async () => {
     const seeded = sim.addRun({ prompt: 'x' });
     sim.injectFault({ kind: 'nullFields', path: 'agent/runs$', times: 1 });
     start({ viewVisible: false });
@@ -182,7 +201,21 @@ describe('Reliability of the runs list (simulator, fake clock)', function () {
     const held = store.get(seeded.id);
     assert.ok(held);
     assert.equal(held.status, undefined);
-    assert.equal(store.hasRunToFollow(), true);
+    assert.equal(held.createdAt, undefined);
+    assert.equal(groupOf(held), 'other');
+    assert.equal(store.hasRunToFollow(), false, 'no created_at: not followed');
+    sim.setRunStatus(seeded.id, 'COMPLETE');
+    const old = sim.addRun({ nullStatus: true, createdAt: clock.now() - 2 * 60 * 60_000 });
+    await poller!.refreshNow();
+    assert.equal(store.get(old.id)?.status, undefined);
+    assert.equal(store.hasRunToFollow(), false, 'an old run: not followed');
+    const young = sim.addRun({ nullStatus: true, createdAt: clock.now() - 60_000 });
+    await poller!.refreshNow();
+    assert.equal(store.get(young.id)?.status, undefined);
+    assert.equal(store.hasRunToFollow(), true, 'a young run: followed');
+    sim.clearRequests();
+    await run(60_000);
+    assert.equal(listCalls(), 2);
   });
 
   it('a listener that throws goes to the given sink, and the other listeners still run', () => {
