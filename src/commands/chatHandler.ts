@@ -5,11 +5,12 @@
 // chat about a run follows up on it.
 import * as vscode from 'vscode';
 import type { AgentRun } from '../api/types';
-import { escapeMarkdown, helpLines, parseChatRequest, runIdFromHistory, runMetadata, RunProgressNarrator, statusListLines, type NarrationItem } from '../delegate/chatCommands';
+import { helpLines, parseChatRequest, runIdFromHistory, runMetadata, RunProgressNarrator, statusListLines, type NarrationItem } from '../delegate/chatCommands';
 import type { RunTextKit } from '../delegate/runTextKit';
 import type { SendDialogs } from '../send/sendTypes';
 import type { AgentRunsSource } from './runsSource';
 import type { WorkSender } from './sendWork';
+import { escapeMarkdown } from '../util/serviceText';
 import { attachmentsFromReferences } from './workspaceFiles';
 
 /** While a run is followed and nothing new arrives, the list is polled this often (a chat counts as watching). */

@@ -1,7 +1,8 @@
 // The core of the @codegen chat participant, without a language model: what a request asks for, which
 // run a plain message follows up on (the participant's own earlier answers carry the run id in their
 // result metadata), the lines to stream while a run goes on, and the /status list. Everything the
-// service sent is cleaned with the one sanitizer; the chat glue escapes it for markdown (escapeMarkdown).
+// service sent is cleaned with the one sanitizer; the chat glue escapes it for markdown
+// (escapeMarkdown, in the same module).
 
 import type { AgentRun } from '../api/types';
 import type { RunTextKit } from './runTextKit';
@@ -193,9 +194,4 @@ export function statusListLines(kit: RunTextKit, runs: readonly AgentRun[], limi
   });
   if (ordered.length > lines.length) lines.push(`… and ${ordered.length - lines.length} more in the Codegen view.`);
   return lines;
-}
-
-/** Plain text made literal in chat markdown: every markdown punctuation character escaped (no links, images or HTML). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (char) => `\\${char}`);
 }

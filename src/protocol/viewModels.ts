@@ -5,10 +5,7 @@ import { statusCategory, statusLabel } from '../api/status';
 import type { AgentRun, LogEntry, PullRequest } from '../api/types';
 import { LIMITS, type LogEntryView, type PullRequestView, type RunView } from './messages';
 import { safeExternalUrl } from '../util/urlPolicy';
-import { serviceLabel } from '../util/serviceText';
-
-// eslint-disable-next-line no-control-regex
-const FIELD_NOISE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+/g;
+import { removeHiddenCharacters, serviceLabel } from '../util/serviceText';
 
 /** Cuts `text` to at most `max` characters, ending with a note saying how much was cut. */
 export function capText(text: string, max: number = LIMITS.field): string {
@@ -26,7 +23,7 @@ export function toLabel(value: unknown, max: number = 300): string {
 }
 
 function toField(text: string): string {
-  return capText(text.replace(FIELD_NOISE, ''));
+  return capText(removeHiddenCharacters(text));
 }
 
 /**

@@ -4,7 +4,6 @@ import { realKit } from './runTextKitForTests';
 import * as assert from 'node:assert/strict';
 import type { AgentRun } from '../../src/api/types';
 import {
-  escapeMarkdown,
   helpLines,
   parseChatRequest,
   RUN_ID_METADATA_KEY,
@@ -127,9 +126,5 @@ describe('delegate: /status', () => {
     assert.deepEqual(statusListLines(realKit, runs), ['Run 3 · Paused · Run #3 · 1 PR', 'Run 2 · Running · Add tests', 'Run 4 · WEIRD · Run #4', 'Run 1 · Completed · Run #1']);
     assert.deepEqual(statusListLines(realKit, runs, 2).at(-1), '… and 2 more in the Codegen view.');
     assert.deepEqual(statusListLines(realKit, []), ['No Codegen runs yet. Start one with /run.']);
-  });
-
-  it('escapeMarkdown leaves no link, image or HTML', () => {
-    assert.equal(escapeMarkdown('![x](https://e/b.png) <img> *a*'), '\\!\\[x\\]\\(https://e/b\\.png\\) \\<img\\> \\*a\\*');
   });
 });
