@@ -3,6 +3,7 @@
 // work bundle does the work (git, dialogs); this registers them and resolves which run and PR are meant.
 import * as vscode from 'vscode';
 import type { AgentRun, PullRequest, PullRequestState } from '../api/types';
+import { pullRequestToBringBack } from '../runs/runModel';
 import { Commands } from '../ids';
 import { pullRequestFromArgument, runFromArgument } from '../runs/runNodes';
 import type { RunStore } from '../runs/runStore';
@@ -19,12 +20,12 @@ export interface BringBackWork {
   switchBack(argument?: unknown): Promise<string | undefined>;
 }
 
-/** The run and pull request an argument names: a PR node's, else the run's first PR with a branch. */
+/** The run and pull request an argument names: a PR node's, else the run's first PR with changes to bring back, else its first. */
 export function resolvePullRequest(store: RunStore, argument: unknown): { run: AgentRun; pr: PullRequest } | undefined {
   const run = runFromArgument(store, argument);
   if (!run) return undefined;
   const fromNode = argument && typeof argument === 'object' && (argument as { kind?: unknown }).kind === 'pr' ? pullRequestFromArgument(argument, run) : undefined;
-  const pr = fromNode ?? run.pullRequests.find((candidate) => candidate.headBranchName && candidate.url) ?? run.pullRequests[0];
+  const pr = fromNode ?? pullRequestToBringBack(run) ?? run.pullRequests[0];
   return pr ? { run, pr } : undefined;
 }
 

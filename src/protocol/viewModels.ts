@@ -4,6 +4,7 @@
 import { statusCategory, statusLabel } from '../api/status';
 import type { AgentRun, LogEntry, PullRequest } from '../api/types';
 import { LIMITS, type LogEntryView, type PullRequestView, type RunView } from './messages';
+import { hasChangesToBringBack } from '../runs/runModel';
 import { safeExternalUrl } from '../util/urlPolicy';
 import { removeHiddenCharacters, serviceLabel } from '../util/serviceText';
 
@@ -78,6 +79,7 @@ export function toRunView(run: AgentRun, title: string): RunView {
     summary: typeof run.summary === 'string' ? toField(run.summary) : '',
     result: typeof run.result === 'string' ? toField(run.result) : '',
     pullRequests: run.pullRequests.slice(0, 100).map(toPullRequestView),
+    canBringBack: hasChangesToBringBack(run),
   };
 }
 
