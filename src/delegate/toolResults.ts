@@ -3,11 +3,12 @@
 // over: it is cleaned and fenced as untrusted data with the one text-cleaning module (util/serviceText).
 // What the extension itself knows (ids, what to do next) stays outside the fence.
 
-import type { StatusCategory } from '../api/status';
+import { isFinal, statusCategory, statusLabel, type StatusCategory } from '../api/status';
 import type { AgentRun } from '../api/types';
 import { fenceFor } from '../context/text';
-import { fenceUntrusted, showHiddenCharacters } from '../util/serviceText';
-import type { RunTextKit } from './runTextKit';
+import { groupOf, runTitle } from '../runs/runModel';
+import { cleanServiceText, fenceUntrusted, serviceLabel, showHiddenCharacters } from '../util/serviceText';
+import { safeExternalUrl } from '../util/urlPolicy';
 import { GET_RUN_TOOL, type CreateRunToolInput, type ListRunsToolInput } from './toolInputs';
 
 /** Longest summary or result in a tool answer. */
@@ -17,18 +18,18 @@ export const MAX_MODEL_TEXT = 4_000;
  * Why a tool did nothing, for the model. An error's message can carry the service's words ("The service
  * said: ..."), so it is fenced as data like every other service text.
  */
-export function failureForModel(kit: RunTextKit, what: string, errorMessage: string | undefined): string {
-  const message = errorMessage === undefined ? '' : multiline(kit, errorMessage);
+export function failureForModel(what: string, errorMessage: string | undefined): string {
+  const message = errorMessage === undefined ? '' : multiline(errorMessage);
   return message === '' ? what : `${what}\n${fenceUntrusted([message])}`;
 }
 
-function multiline(kit: RunTextKit, text: unknown): string {
-  return kit.cleanServiceText(text, { multiline: true, maxLength: MAX_MODEL_TEXT });
+function multiline(text: unknown): string {
+  return cleanServiceText(text, { multiline: true, maxLength: MAX_MODEL_TEXT });
 }
 
 /** The raw status as a label (unknown statuses as sent), cleaned. */
-function statusText(kit: RunTextKit, run: AgentRun): string {
-  return kit.serviceLabel(kit.statusLabel(run.status), 60) || 'Unknown';
+function statusText(run: AgentRun): string {
+  return serviceLabel(statusLabel(run.status), 60) || 'Unknown';
 }
 
 /** What the extension makes of the status, for the model: trusted words outside the fence. */
@@ -39,53 +40,53 @@ function stateAdvice(category: StatusCategory, runId: number): string {
   return category === 'failed' ? 'The run failed.' : 'The run was cancelled.';
 }
 
-function pullRequestLines(kit: RunTextKit, run: AgentRun): string[] {
+function pullRequestLines(run: AgentRun): string[] {
   return run.pullRequests.slice(0, 20).map((pr) => {
-    const title = kit.serviceLabel(pr.title, 200) || 'Pull request';
-    const state = pr.merged === true ? 'merged' : kit.serviceLabel(pr.state, 20);
-    const url = kit.safeExternalUrl(pr.url);
+    const title = serviceLabel(pr.title, 200) || 'Pull request';
+    const state = pr.merged === true ? 'merged' : serviceLabel(pr.state, 20);
+    const url = safeExternalUrl(pr.url);
     return `- ${title}${state ? ` (${state})` : ''}: ${url ?? '(no https link)'}`;
   });
 }
 
 /** codegen_get_run: status, summary, result and pull requests of one run. */
-export function describeRunForModel(kit: RunTextKit, run: AgentRun): string {
-  const category = kit.statusCategory(run.status);
-  const data = [`Status: ${statusText(kit, run)}`];
-  const created = kit.serviceLabel(run.createdAt, 40);
+export function describeRunForModel(run: AgentRun): string {
+  const category = statusCategory(run.status);
+  const data = [`Status: ${statusText(run)}`];
+  const created = serviceLabel(run.createdAt, 40);
   if (created) data.push(`Created: ${created}`);
-  const link = kit.safeExternalUrl(run.webUrl);
+  const link = safeExternalUrl(run.webUrl);
   if (link) data.push(`Link: ${link}`);
-  const prs = pullRequestLines(kit, run);
+  const prs = pullRequestLines(run);
   data.push(prs.length > 0 ? `Pull requests:\n${prs.join('\n')}` : 'Pull requests: none');
-  const summary = multiline(kit, run.summary);
+  const summary = multiline(run.summary);
   if (summary) data.push(`Summary:\n${summary}`);
-  const result = multiline(kit, run.result);
+  const result = multiline(run.result);
   if (result && result !== summary) data.push(`Result:\n${result}`);
   return `Codegen run ${run.id}. ${stateAdvice(category, run.id)}\n${fenceUntrusted(data)}`;
 }
 
 /** codegen_create_run, once the run exists. */
-export function createdForModel(kit: RunTextKit, run: AgentRun): string {
-  const data = [`Status: ${statusText(kit, run)}`];
-  const link = kit.safeExternalUrl(run.webUrl);
+export function createdForModel(run: AgentRun): string {
+  const data = [`Status: ${statusText(run)}`];
+  const link = safeExternalUrl(run.webUrl);
   if (link) data.push(`Link: ${link}`);
-  const advice = kit.isFinal(kit.statusCategory(run.status)) ? '' : ` The agent works on it in the cloud, which can take minutes; check it with ${GET_RUN_TOOL} {"runId": ${run.id}}.`;
+  const advice = isFinal(statusCategory(run.status)) ? '' : ` The agent works on it in the cloud, which can take minutes; check it with ${GET_RUN_TOOL} {"runId": ${run.id}}.`;
   return `Created Codegen run ${run.id}.${advice}\n${fenceUntrusted(data)}`;
 }
 
 /** The runs codegen_list_runs answers with: those of the asked status, in the order given (most recent first), up to the limit. */
-export function selectRunsForList(kit: RunTextKit, runs: readonly AgentRun[], input: ListRunsToolInput): AgentRun[] {
-  const matching = input.status === 'all' ? runs : runs.filter((run) => kit.groupOf(run) === input.status);
+export function selectRunsForList(runs: readonly AgentRun[], input: ListRunsToolInput): AgentRun[] {
+  const matching = input.status === 'all' ? runs : runs.filter((run) => groupOf(run) === input.status);
   return matching.slice(0, input.limit);
 }
 
 /** codegen_list_runs: one line per run. */
-export function listRunsForModel(kit: RunTextKit, runs: readonly AgentRun[]): string {
+export function listRunsForModel(runs: readonly AgentRun[]): string {
   if (runs.length === 0) return 'No Codegen runs match.';
   const lines = runs.map((run) => {
     const prs = run.pullRequests.length;
-    return `Run ${run.id} · ${statusText(kit, run)} · ${kit.runTitle(run)}${prs > 0 ? ` · ${prs} pull request${prs === 1 ? '' : 's'}` : ''}`;
+    return `Run ${run.id} · ${statusText(run)} · ${runTitle(run)}${prs > 0 ? ` · ${prs} pull request${prs === 1 ? '' : 's'}` : ''}`;
   });
   const header = `${runs.length} Codegen run${runs.length === 1 ? '' : 's'}, most recent first. Use ${GET_RUN_TOOL} with a run id for its summary and pull requests.`;
   return `${header}\n${fenceUntrusted(lines)}`;

@@ -6,23 +6,15 @@ import { CodegenClient } from '../../src/api/client';
 import { isApiError } from '../../src/api/errors';
 import type { AgentRun } from '../../src/api/types';
 import { PromptHistory } from '../../src/context';
-import { scanForSecrets } from '../../src/secrets-scan';
 import { SendPipeline } from '../../src/send/pipeline';
+import { secretScanner } from '../../src/send/secretGuard';
 import { silentDialogs } from '../../src/send/silentDialogs';
-import type { ErrorFacts, SendDialogs, SendHost, SendInput, SendTarget } from '../../src/send/sendTypes';
+import type { SendDialogs, SendHost, SendInput, SendTarget } from '../../src/send/sendTypes';
 import { systemClock } from '../../src/util/clock';
 import { CodegenSimulator, SIM } from '../simulator/simulator';
 
 const REPOS_PATH = `/v1/organizations/${SIM.orgId}/repos`;
 const CREATE_PATH = `/v1/organizations/${SIM.orgId}/agent/run`;
-
-function inspectError(error: unknown): ErrorFacts {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!isApiError(error)) return { kind: 'other', message };
-  const known = ['unauthorized', 'forbidden', 'cancelled', 'network', 'timeout', 'rateLimited', 'malformed'] as const;
-  const kind = known.find((k) => k === error.kind) ?? 'other';
-  return { kind, message, status: error.status, mayHaveBeenCreated: error.details.mayHaveBeenCreated };
-}
 
 describe('Send pipeline (simulator)', function () {
   this.timeout(20_000);
@@ -47,8 +39,8 @@ describe('Send pipeline (simulator)', function () {
     const host: SendHost = {
       api: client,
       readiness: () => ({ kind: 'ready', organizationId: SIM.orgId }),
-      inspectError,
-      scanner: () => ({ scanForSecrets }),
+      // The scanner the extension uses, loaded on its first scan (here the module itself).
+      scanner: () => secretScanner,
       settings: { maxChars: () => 100_000, reviewBeforeSend: () => false, repositoryId: () => undefined, model: () => undefined, agentType: () => undefined },
       history: new PromptHistory({ get: () => history, set: (entries) => Promise.resolve(void (history = entries)) }),
       runCreated: (run: AgentRun) => events.push(`tree:${run.id}:${sim.countRequests({ path: `/v1/organizations/${SIM.orgId}/agent/runs` })}`),
@@ -71,7 +63,7 @@ describe('Send pipeline (simulator)', function () {
         return Promise.resolve(answers.lookupFailed ?? false);
       },
       accessProblem: (error) => {
-        events.push(`access:${inspectError(error).kind}`);
+        events.push(`access:${isApiError(error) ? error.kind : 'other'}`);
         return Promise.resolve();
       },
       created: (run) => events.push(`created:${run.id}`),
