@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AgentRun, AgentType } from './api/types';
 import { Commands } from './ids';
 import type { RunStore } from './runs/runStore';
-import { describeNotSent } from './send/silentDialogs';
+import { describeMayExist, describeNotSent } from './send/outcomeText';
 import type { SendInput, SendOutcome, SendTarget } from './send/sendTypes';
 import type { Interaction } from './ui/interaction';
 import type { Log } from './util/log';
@@ -80,7 +80,7 @@ export function createExportedApi(deps: {
       log.info(`Run ${outcome.run.id} created through the extension API.`);
       return outcome.run;
     }
-    if (outcome.kind === 'mayExist') throw new Error('Codegen: no answer arrived; the run may have been created. Check getRuns() before creating it again.');
+    if (outcome.kind === 'mayExist') throw new Error(describeMayExist('Check getRuns()'));
     throw new Error(describeNotSent(outcome.reason, outcome.message));
   };
 

@@ -10,7 +10,7 @@ import { Chat, Commands } from '../ids';
 import type { RunActions } from '../runs/runActions';
 import type { RunStore } from '../runs/runStore';
 import { serviceLabel } from '../util/serviceText';
-import { describeNotSent } from '../send/silentDialogs';
+import { describeMayExist, describeNotSent } from '../send/outcomeText';
 import type { WorkSender } from './sendWork';
 import { escapeMarkdown } from '../util/serviceText';
 import { attachmentsFromReferences } from './workspaceFiles';
@@ -63,7 +63,7 @@ export class CodegenChat {
       this.sender.quietDialogs(),
     );
     if (outcome.kind === 'mayExist') {
-      stream.markdown(escapeMarkdown(vscode.l10n.t('No answer arrived: the run may exist. Ask /status before sending it again.')));
+      stream.markdown(escapeMarkdown(describeMayExist('Ask /status')));
       return {};
     }
     if (outcome.kind === 'notSent') {

@@ -10,7 +10,7 @@ import type { RunActions } from '../runs/runActions';
 import type { RunStore } from '../runs/runStore';
 import { secretScanner } from '../send/secretGuard';
 import type { WorkSender } from './sendWork';
-import { describeNotSent } from '../send/silentDialogs';
+import { describeMayExist, describeNotSent } from '../send/outcomeText';
 import { readFileReferences } from './workspaceFiles';
 
 function text(value: string): vscode.LanguageModelToolResult {
@@ -89,7 +89,7 @@ export class CodegenTools {
         { signal: controller.signal },
       );
       if (outcome.kind === 'created') return text(createdForModel(outcome.run));
-      if (outcome.kind === 'mayExist') return text(`${CREATE_RUN_TOOL}: no answer arrived; the run may exist. Check with ${LIST_RUNS_TOOL} before creating it again.`);
+      if (outcome.kind === 'mayExist') return text(describeMayExist(`Check with ${LIST_RUNS_TOOL}`));
       return text(failureForModel(describeNotSent(outcome.reason), outcome.message));
     } finally {
       subscription.dispose();

@@ -8,6 +8,7 @@ import type { AgentRun } from '../../src/api/types';
 import { PromptHistory } from '../../src/context';
 import { SendPipeline } from '../../src/send/pipeline';
 import { secretScanner } from '../../src/send/secretGuard';
+import { describeMayExist, describeNotSent } from '../../src/send/outcomeText';
 import { silentDialogs } from '../../src/send/silentDialogs';
 import type { SendDialogs, SendHost, SendInput, SendTarget } from '../../src/send/sendTypes';
 import { systemClock } from '../../src/util/clock';
@@ -136,5 +137,13 @@ describe('Send pipeline (simulator)', function () {
     assert.deepEqual(outcome, { kind: 'mayExist' });
     assert.deepEqual(events, ['refresh']);
     assert.equal(sim.countRequests({ method: 'POST', path: CREATE_PATH }), 1);
+  });
+});
+
+describe('what a send that created no run says to a caller nobody can be asked through (API, tools, chat)', () => {
+  it('one wording per outcome, with the service message and what to do next', () => {
+    assert.equal(describeNotSent('secrets', 'GitHub token prompt line 1'), 'Codegen: the run was not created: the prompt looks like it contains secrets: GitHub token prompt line 1.');
+    assert.match(describeNotSent('notReady'), /^Codegen: the run was not created: not signed in .*"Codegen: Set API token".*\.$/);
+    assert.equal(describeMayExist('Ask /status'), 'Codegen: no answer arrived, so the run may have been created. Ask /status before creating it again.');
   });
 });
