@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { RateWaitEvent } from '../api/rateGovernor';
 import type { Session } from '../auth/session';
 import type { Settings } from '../config/settings';
-import { PromptHistory, formatBytes } from '../context';
+import { PromptHistory } from '../context';
 import type { GitAdapter } from '../git/gitApi';
 import { StateKeys } from '../ids';
 import type { RunStore } from '../runs/runStore';
@@ -22,9 +22,7 @@ import type { Log } from '../util/log';
 import { InteractiveDialogs } from './sendDialogs';
 import { RequestPicker, type PickerOptions } from './sendPicker';
 import { bareTarget, documentTarget, editorFor, labelOf, selectionLabel, type GitLookup } from './sendTargets';
-
-/** Files larger than this are not read for "Run on file": select part of them instead. */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+import { openFileToSend } from './workspaceFiles';
 
 export interface SendWorkDeps {
   session: Session;
@@ -153,9 +151,14 @@ export class WorkSender implements Disposable {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Open a file first, or right-click a file in the Explorer and choose "Codegen: Run on file".') });
       return undefined;
     }
-    const document = await this.openDocument(uri);
-    if (!document) return undefined;
-    return this.command('runOnFile', documentTarget(document, [], 'file', this.gitLookup));
+    const file = await openFileToSend(uri);
+    if ('notSent' in file) {
+      const name = path.posix.basename(uri.path);
+      const advice = file.problem === 'tooLarge' ? ` ${vscode.l10n.t('Open it, select the part that matters, and use "Codegen: Run on selection".')}` : '';
+      void this.deps.interaction.showMessage({ severity: file.problem === 'folder' ? 'info' : 'error', message: `${vscode.l10n.t('{0} was not sent to Codegen: {1}.', name, file.notSent)}${advice}` });
+      return undefined;
+    }
+    return this.command('runOnFile', documentTarget(file.document, [], 'file', this.gitLookup));
   }
 
   newRun(): Promise<number | undefined> {
@@ -188,31 +191,6 @@ export class WorkSender implements Disposable {
     };
     if (initialText !== undefined) options.initialText = initialText;
     return options;
-  }
-
-  private async openDocument(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
-    const ui = this.deps.interaction;
-    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-    if (open) return open;
-    const name = path.posix.basename(uri.path);
-    try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.type & vscode.FileType.Directory) {
-        void ui.showMessage({ severity: 'info', message: vscode.l10n.t('{0} is a folder: choose a file to send to Codegen.', name) });
-        return undefined;
-      }
-      if (stat.size > MAX_FILE_BYTES) {
-        void ui.showMessage({
-          severity: 'error',
-          message: vscode.l10n.t('{0} is {1}, too large to send to Codegen. Open it, select the part that matters, and use "Codegen: Run on selection".', name, formatBytes(stat.size)),
-        });
-        return undefined;
-      }
-      return await vscode.workspace.openTextDocument(uri);
-    } catch (error) {
-      void ui.showMessage({ severity: 'error', message: vscode.l10n.t('Could not read {0}: {1}', name, error instanceof Error ? error.message : String(error)) });
-      return undefined;
-    }
   }
 }
 
