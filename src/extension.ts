@@ -20,7 +20,6 @@ import { WorkSender } from './commands/sendWork';
 import { GitAdapter } from './git/gitApi';
 import { Settings } from './config/settings';
 import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids';
-import { runIdFromArgument } from './protocol/panelState';
 import { resolvePullRequest } from './runs/runNodes';
 import { RunActions } from './runs/runActions';
 import type { TestHooks } from './testHooks';
@@ -88,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
       actions,
       getRun: (runId) => runs.store.get(runId),
       onDidChangeRuns: (listener) => runs.store.onDidChange(() => listener()),
+      markReviewed: (runId) => runs.store.markReviewed(runId),
       log,
       extensionUri: context.extensionUri,
     }),
@@ -96,12 +96,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     runDetails,
     // Registered during activation so a panel left open is restored after a reload.
     runDetails.registerSerializer(),
-    vscode.commands.registerCommand(Commands.showRunDetails, async (argument: unknown) => {
-      const runId = runIdFromArgument(argument);
-      if (runId === undefined) return vscode.commands.executeCommand(Commands.openRun);
-      runDetails.show(runId);
-      runs.store.markReviewed(runId);
-    }),
+    runDetails.registerShowCommand(),
   );
   context.subscriptions.push(...registerRunCommands({ session, store: runs.store, actions, refresher: runs, interaction, log }));
 
