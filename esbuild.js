@@ -1,4 +1,6 @@
-// Bundles the extension (Node, CommonJS) and the webview script (browser, IIFE) into dist/.
+// Bundles the extension (Node, CommonJS) and the webview script (browser, IIFE) into dist/. All of the
+// extension's own code is one bundle, dist/extension.js; two large third-party libraries are sibling files
+// it loads on first use (nodeFetch.js, secretScan.js).
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const { modulesInTwoBundles } = require('./scripts/bundleCheck');
@@ -44,6 +46,18 @@ const nodeFetchAsSibling = {
  * fetch-blob falls back to web-streams-polyfill (60 KB) only on Node without node:stream/web (< 16.5);
  * every VS Code this extension supports has it, so the fallback is an empty module.
  */
+/**
+ * The secret scanner (secretlint) is loaded on the first scan (`await import('../secrets-scan/index.js')` in
+ * src/send/secretGuard.ts): that import is its own bundle next to extension.js. A static import of it would
+ * be bundled, and the bundle check would catch the module in two bundles.
+ */
+const secretScanAsSibling = {
+  name: 'secret-scan-as-sibling',
+  setup(build) {
+    build.onResolve({ filter: /\/secrets-scan\/index\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './secretScan.js', external: true } : undefined));
+  },
+};
+
 const noStreamsPolyfill = {
   name: 'no-streams-polyfill',
   setup(build) {
@@ -63,20 +77,7 @@ const targets = [
     external: ['vscode'],
     // import() becomes require(): the extension host loads the extension as CommonJS.
     supported: { 'dynamic-import': false },
-    plugins: [...common.plugins, nodeFetchAsSibling],
-  },
-  // The work bundle (the send pipeline with its prompt picker and guards, and bringing changes back) loads on
-  // its first use, not at activation.
-  {
-    ...common,
-    entryPoints: ['src/commands/workBundle.ts'],
-    outfile: 'dist/work.js',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node18',
-    external: ['vscode'],
-    supported: { 'dynamic-import': false },
-    plugins: [...common.plugins, nodeFetchAsSibling],
+    plugins: [...common.plugins, nodeFetchAsSibling, secretScanAsSibling],
   },
   {
     ...common,
@@ -87,7 +88,7 @@ const targets = [
     target: 'node18',
     plugins: [...common.plugins, noStreamsPolyfill],
   },
-  // The secret scanner (secretlint) is large, so it is its own bundle, require()d only when a prompt is checked.
+  // The secret scanner (secretlint) is large, so it is its own bundle, loaded only when a prompt is checked.
   // Its preset's one dynamic import loads node-forge (~290 KB) to open .p12 files read from disk; the scanner
   // only scans editor text and never passes .p12, so that import is replaced by an empty module.
   {
@@ -137,7 +138,7 @@ async function main() {
   const shared = modulesInTwoBundles(results.map((r, i) => ({ outfile: targets[i].outfile, platform: targets[i].platform, inputs: Object.keys(r.metafile.inputs) })));
   if (shared.length > 0) {
     for (const { input, outfiles } of shared) console.error(`✘ [ERROR] ${input} is bundled into ${outfiles.join(' and ')}`);
-    throw new Error(`${shared.length} source module(s) are in more than one extension-host bundle; pass them to the lazy bundle through its dependencies.`);
+    throw new Error(`${shared.length} source module(s) are in more than one extension-host bundle; the extension's own code belongs in dist/extension.js only.`);
   }
 }
 

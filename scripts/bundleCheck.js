@@ -1,6 +1,6 @@
 // No source module in two bundles that run in the extension host: a class bundled twice is two classes
-// (instanceof fails, state splits). The send bundle gets what it needs from the main bundle through its
-// dependencies instead. The webview runs in another realm (the browser): it shares only the message
+// (instanceof fails, state splits). All of our own code is in dist/extension.js; the sibling files hold only a
+// large third-party library each (node-fetch, secretlint with the scanner's entry). The webview runs in another realm (the browser): it shares only the message
 // protocol and the URL policy with the extension, on purpose, so both sides check the same rules.
 // Used by esbuild.js after every build (from esbuild's metafile) and by test/unit/bundles.test.ts.
 

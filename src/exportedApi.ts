@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { AgentRun, AgentType } from './api/types';
 import { Commands } from './ids';
 import type { RunStore } from './runs/runStore';
+import { describeMayExist, describeNotSent } from './send/outcomeText';
 import type { SendInput, SendOutcome, SendTarget } from './send/sendTypes';
 import type { Interaction } from './ui/interaction';
 import type { Log } from './util/log';
@@ -41,16 +42,15 @@ export interface CodegenApiV1 {
 
 export const MAX_API_PROMPT_CHARS = 200_000;
 
-/** The send bundle as the API uses it (loaded on the first createRun). */
+/** The send pipeline as the API uses it. */
 export interface ApiSender {
   sendSilently(input: SendInput): Promise<SendOutcome>;
   bareTarget(): SendTarget;
-  describeNotSent(reason: string, message?: string): string;
 }
 
 export function createExportedApi(deps: {
   store: RunStore;
-  sender: () => ApiSender;
+  sender: ApiSender;
   log: Log;
 }): { api: CodegenApiV1; disposable: vscode.Disposable } {
   const { store, log } = deps;
@@ -63,7 +63,7 @@ export function createExportedApi(deps: {
   const createRun = async (request: CreateRunRequest): Promise<AgentRun> => {
     if (!request || typeof request.prompt !== 'string' || request.prompt.trim() === '') throw new Error('Codegen: createRun needs a non-empty prompt.');
     if (request.prompt.length > MAX_API_PROMPT_CHARS) throw new Error(`Codegen: the prompt is longer than ${MAX_API_PROMPT_CHARS} characters.`);
-    const sender = deps.sender();
+    const { sender } = deps;
     const overrides: SendInput['overrides'] = {};
     if (request.repoId !== undefined) overrides.repoId = request.repoId;
     if (request.model !== undefined) overrides.model = request.model;
@@ -80,8 +80,8 @@ export function createExportedApi(deps: {
       log.info(`Run ${outcome.run.id} created through the extension API.`);
       return outcome.run;
     }
-    if (outcome.kind === 'mayExist') throw new Error('Codegen: no answer arrived; the run may have been created. Check getRuns() before creating it again.');
-    throw new Error(sender.describeNotSent(outcome.reason, outcome.message));
+    if (outcome.kind === 'mayExist') throw new Error(describeMayExist('Check getRuns()'));
+    throw new Error(describeNotSent(outcome.reason, outcome.message));
   };
 
   const api: CodegenApiV1 = {

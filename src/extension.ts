@@ -8,15 +8,23 @@ import { AUTH_PROVIDER_ID, CodegenAuthenticationProvider } from './auth/authProv
 import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerRunCommands } from './commands/runCommands';
-import { registerBringBackCommands, resolvePullRequest } from './commands/bringBackCommands';
-import { runTextKit, WorkLoader } from './commands/workLoader';
+import { createAuthCommands } from './commands/authCommands';
+import { registerBringBackCommands } from './commands/bringBackCommands';
+import { RunChangesCommands } from './commands/changesCommands';
+import { CodegenChat } from './commands/chatHandler';
+import { DelegateCommands } from './commands/delegateWork';
+import { CodegenTools } from './commands/lmTools';
+import { createPrCommands } from './commands/prCommands';
+import { vscodePromptUi } from './commands/promptUi';
+import { WorkSender } from './commands/sendWork';
+import { GitAdapter } from './git/gitApi';
 import { Settings } from './config/settings';
-import { BuiltInCommands, Chat, Commands, Settings as SettingKeys, Views } from './ids';
-import { runIdFromArgument } from './protocol/panelState';
+import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids';
+import { resolvePullRequest } from './runs/runNodes';
 import { RunActions } from './runs/runActions';
 import type { TestHooks } from './testHooks';
 import { ContextKeys } from './ui/contextKeys';
-import { SwappableInteraction, VsCodeInteraction, type PromptUi } from './ui/interaction';
+import { SwappableInteraction, VsCodeInteraction } from './ui/interaction';
 import { toggled } from './ui/toggled';
 import { systemClock } from './util/clock';
 import { LogRecorder, teeLog } from './util/log';
@@ -47,8 +55,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const settings = new Settings();
   const tokens = new TokenStore(context.secrets);
   const contextKeys = new ContextKeys();
-  // The prompt picker and review editor are only used when sending work: they come with the work bundle.
-  const interaction = new SwappableInteraction(new VsCodeInteraction((): PromptUi => work.promptUi()));
+  const interaction = new SwappableInteraction(new VsCodeInteraction(vscodePromptUi));
   // One governor per API base URL; the logs budget is shared with the other windows through a ledger.
   const storage = context.globalStorageUri;
   const governors = new RateGovernors({ ledgerRoot: storage.scheme === 'file' ? path.join(storage.fsPath, 'budget') : undefined, clock: systemClock, onListenerError });
@@ -80,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
       actions,
       getRun: (runId) => runs.store.get(runId),
       onDidChangeRuns: (listener) => runs.store.onDidChange(() => listener()),
+      markReviewed: (runId) => runs.store.markReviewed(runId),
       log,
       extensionUri: context.extensionUri,
     }),
@@ -88,62 +96,58 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     runDetails,
     // Registered during activation so a panel left open is restored after a reload.
     runDetails.registerSerializer(),
-    vscode.commands.registerCommand(Commands.showRunDetails, async (argument: unknown) => {
-      const runId = runIdFromArgument(argument);
-      if (runId === undefined) return vscode.commands.executeCommand(Commands.openRun);
-      runDetails.show(runId);
-      runs.store.markReviewed(runId);
-    }),
+    runDetails.registerShowCommand(),
   );
   context.subscriptions.push(...registerRunCommands({ session, store: runs.store, actions, refresher: runs, interaction, log }));
 
-  const work = new WorkLoader({
-    context,
-    version,
+  // Sending work: the one send pipeline behind the commands, quick fixes, TODO comments, chat, tools and the API.
+  const git = new GitAdapter(log);
+  const sender = new WorkSender({
     session,
     settings,
     store: runs.store,
     refreshSoon,
     rateWaits: governors.onDidWait,
-    changesScheme: Views.changesScheme,
-    resolvePullRequest: (argument) => resolvePullRequest(runs.store, argument),
-    runsSource: {
-      runs: () => runs.store.runs,
-      get: (runId) => runs.store.get(runId),
-      onDidChange: (listener) => runs.store.onDidChange(() => listener()),
-      refresh: (runId) => actions.refresh(runId),
-      followUp: (runId, prompt) => actions.followUp(runId, prompt),
-      refreshSoon,
-      openPullRequestCommand: Commands.openPullRequest,
-    },
-    kit: runTextKit,
-    actions,
+    git,
+    globalState: context.globalState,
     interaction,
-    clock: systemClock,
     log,
+    clock: systemClock,
+    extensionVersion: version,
   });
-  const sender = { get: () => work.get() };
+  const auth = createAuthCommands({ session, settings, interaction, log });
+  // Bringing the work back: review, check out, apply (git), and the pull request's state.
+  const changes = new RunChangesCommands({
+    interaction,
+    log,
+    scheme: Views.changesScheme,
+    resolve: (argument) => resolvePullRequest(runs.store, argument),
+    markReviewed: (runId) => runs.store.markReviewed(runId),
+    git,
+  });
+  const prs = createPrCommands({ interaction, log, store: runs.store, actions });
+  const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });
+  const tools = new CodegenTools({ sender, store: runs.store, actions });
   context.subscriptions.push(
-    work,
-    // Signing in and choosing the organization: the work bundle, loaded on first use.
-    vscode.commands.registerCommand(Commands.setToken, () => work.auth().setToken()),
-    vscode.commands.registerCommand(Commands.signOut, () => work.auth().signOut()),
-    vscode.commands.registerCommand(Commands.selectOrganization, () => work.auth().selectOrganization(false)),
-    ...registerBringBackCommands({ work: () => work.changes(), prs: () => work.prs() }),
+    sender,
+    vscode.commands.registerCommand(Commands.setToken, () => auth.setToken()),
+    vscode.commands.registerCommand(Commands.signOut, () => auth.signOut()),
+    vscode.commands.registerCommand(Commands.selectOrganization, () => auth.selectOrganization(false)),
+    ...registerBringBackCommands(changes, prs),
     // File contents at a commit for the review's diff editor: read-only, from git objects.
-    vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, { provideTextDocumentContent: (uri) => work.changes().content(uri) }),
+    vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, { provideTextDocumentContent: (uri) => changes.content(uri) }),
     // Delegate from where the work is found: quick fixes, TODO comments, chat, agent-mode tools.
     new DelegateProviders(
       () => session.state.signedIn && session.state.organizationId !== undefined,
-      () => work.delegate(),
+      new DelegateCommands(sender),
       (listener) => session.onDidChangeState(() => listener()),
     ),
-    ...registerChatAndTools(context.extensionPath, () => work),
-    vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.get().runOnSelection(uri)),
-    vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.get().runOnFile(uri)),
-    vscode.commands.registerCommand(Commands.newRun, () => sender.get().newRun()),
+    ...registerChatAndTools(context.extensionPath, chat, tools),
+    vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.runOnSelection(uri)),
+    vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.runOnFile(uri)),
+    vscode.commands.registerCommand(Commands.newRun, () => sender.newRun()),
   );
-  const exported = createExportedApi({ store: runs.store, sender: () => sender.get(), log });
+  const exported = createExportedApi({ store: runs.store, sender, log });
   const uriHandler = new CodegenUriHandler(interaction, log);
   context.subscriptions.push(exported.disposable, vscode.window.registerUriHandler(uriHandler));
   context.subscriptions.push(
@@ -160,7 +164,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
       activationMs,
       globalState: context.globalState,
       authProvider,
-      chat: (request, chatContext, stream, token) => work.chat(Chat.participant).handle(request, chatContext, stream, token),
+      chat: (request, chatContext, stream, token) => chat.handle(request, chatContext, stream, token),
       uriHandler,
       interaction,
       contextKeys,

@@ -41,12 +41,7 @@ export class CodegenApiError extends Error {
   }
 }
 
-/**
- * Structural, not instanceof: a bundle loaded on demand (the send-work commands) carries its own copy of
- * this class, and must still recognise errors thrown by the main bundle's client.
- */
+/** An error of the client, of any kind or of the one given. */
 export function isApiError(error: unknown, kind?: ApiErrorKind): error is CodegenApiError {
-  if (!(error instanceof Error) || error.name !== 'CodegenApiError') return false;
-  const candidate = error as Partial<CodegenApiError>;
-  return typeof candidate.kind === 'string' && typeof candidate.details === 'object' && (kind === undefined || candidate.kind === kind);
+  return error instanceof CodegenApiError && (kind === undefined || error.kind === kind);
 }

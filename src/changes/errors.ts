@@ -1,6 +1,8 @@
 // Typed failures of the git operations that bring a run's work back, and the sanitizing of git's own words
 // before they reach a message: git's stderr can carry remote URLs with tokens, terminal escapes and pages of text.
 
+import { HIDDEN_CHARACTERS } from '../util/serviceText';
+
 export type ChangesErrorKind =
   /** The git executable was not found. */
   | 'gitMissing'
@@ -47,8 +49,6 @@ export const MAX_GIT_MESSAGE_CHARS = 1500;
 
 // eslint-disable-next-line no-control-regex -- terminal escape sequences are what this removes
 const ANSI_ESCAPES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/g;
-// eslint-disable-next-line no-control-regex -- control characters other than tab and newline
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** Credentials in URLs: `scheme://user:password@host` keeps `scheme://host`. */
 const URL_CREDENTIALS = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/]+@/g;
 /** Well-known token shapes (GitHub, GitLab), wherever they appear. */
@@ -59,7 +59,7 @@ export function sanitizeGitMessage(text: string, maxChars = MAX_GIT_MESSAGE_CHAR
   const cleaned = text
     .replace(/\r\n?/g, '\n')
     .replace(ANSI_ESCAPES, '')
-    .replace(CONTROL_CHARACTERS, '')
+    .replace(HIDDEN_CHARACTERS, '')
     .replace(URL_CREDENTIALS, '$1')
     .replace(TOKENS, '***')
     .replace(/\n{3,}/g, '\n\n')

@@ -1,26 +1,21 @@
-// "Set API token", "Sign out" and "Select organization" (part of the work bundle, loaded on first use; the
-// main bundle registers the commands and hands over what they need).
+// "Set API token", "Sign out" and "Select organization".
 import * as vscode from 'vscode';
+import { isApiError } from '../api/errors';
 import type { Organization, User } from '../api/types';
 import type { Session } from '../auth/session';
 import type { Settings } from '../config/settings';
-import type { ErrorFacts } from '../send/sendTypes';
+import { Commands } from '../ids';
 import type { Interaction } from '../ui/interaction';
+import { showError } from '../ui/showError';
+import { TOKEN_URL } from '../util/errorAdvice';
 import type { Log } from '../util/log';
+import { serviceLabel } from '../util/serviceText';
 
 export interface AuthCommandsDeps {
   session: Session;
   settings: Settings;
   interaction: Interaction;
   log: Log;
-  inspectError(error: unknown): ErrorFacts;
-  showError(error: unknown, what: string): Promise<void>;
-  /** The one sanitizer: user and organization names come from the service. */
-  serviceLabel(text: unknown, maxLength?: number): string;
-  /** Where tokens are created. */
-  tokenUrl: string;
-  /** The Set API token command's id. */
-  setTokenCommand: string;
 }
 
 export interface AuthCommands {
@@ -34,10 +29,6 @@ const MAX_ORGANIZATION_PAGES = 10;
 
 export function createAuthCommands(deps: AuthCommandsDeps): AuthCommands {
   const { session, settings, interaction, log } = deps;
-  const serviceLabel = (text: unknown, maxLength?: number): string => deps.serviceLabel(text, maxLength);
-  const TOKEN_URL = deps.tokenUrl;
-  const isApiError = (error: unknown, kind: NonNullable<ErrorFacts['kind']>): boolean => deps.inspectError(error).kind === kind;
-  const showError = (_interaction: Interaction, _log: Log, error: unknown, what: string): Promise<void> => deps.showError(error, what);
   const describeUser = (user: User): string =>
     serviceLabel(user.fullName && user.email ? `${user.fullName} (${user.email})` : (user.email ?? user.githubUsername ?? user.fullName), 120) || vscode.l10n.t('user {0}', user.id);
 
@@ -65,7 +56,7 @@ export function createAuthCommands(deps: AuthCommandsDeps): AuthCommands {
           severity: 'warning',
           modal: true,
           message: vscode.l10n.t('Codegen could not be reached to verify the token.'),
-          detail: vscode.l10n.t('{0}\n\nSave it anyway? It will be used when the service answers again.', deps.inspectError(error).message),
+          detail: vscode.l10n.t('{0}\n\nSave it anyway? It will be used when the service answers again.', error instanceof Error ? error.message : String(error)),
           actions: [saveWithoutVerifying],
         });
         if (choice !== saveWithoutVerifying) return false;
@@ -95,7 +86,7 @@ export function createAuthCommands(deps: AuthCommandsDeps): AuthCommands {
     if (!session.isSignedIn) {
       const setTokenAction = vscode.l10n.t('Set API token');
       const choice = await interaction.showMessage({ severity: 'warning', message: vscode.l10n.t('Set your Codegen API token first.'), actions: [setTokenAction] });
-      if (choice === setTokenAction) await vscode.commands.executeCommand(deps.setTokenCommand);
+      if (choice === setTokenAction) await vscode.commands.executeCommand(Commands.setToken);
       return undefined;
     }
     let organizations: Organization[];

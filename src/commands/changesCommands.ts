@@ -1,4 +1,4 @@
-// Bringing the agent's work back into the editor (part of the work bundle, loaded on first use): review
+// Bringing the agent's work back into the editor: review
 // the PR branch in VS Code's multi-diff editor (files read-only from git objects, the working tree
 // untouched), check it out (with uncommitted changes: stash and switch, or a new worktree, or cancel; and
 // back again), or apply its changes to the working tree as a 3-way patch. The git work is in src/changes.
@@ -28,7 +28,7 @@ import type { Log } from '../util/log';
 export interface ChangesDeps {
   interaction: Interaction;
   log: Log;
-  /** The URI scheme the main bundle serves file contents for (read-only, from git objects). */
+  /** The URI scheme file contents are served for (read-only, from git objects; see content()). */
   scheme: string;
   /** The run and pull request a command argument names (a tree node, a run id), or undefined. */
   resolve(argument: unknown): { run: AgentRun; pr: PullRequest } | undefined;

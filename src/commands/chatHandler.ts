@@ -1,29 +1,39 @@
-// The @codegen chat participant (part of the work bundle): a front end to Codegen that needs no language
+// The @codegen chat participant: a front end to Codegen that needs no language
 // model. `/run` creates a run from the request with the chat's references (files, selections) as context,
 // through the one send pipeline, then streams the run's progress (each status change, the summary when it
 // ends, its pull requests as buttons) while the chat stays open; `/status` lists runs; a plain message in a
 // chat about a run follows up on it.
 import * as vscode from 'vscode';
 import type { AgentRun } from '../api/types';
-import { escapeMarkdown, helpLines, parseChatRequest, runIdFromHistory, runMetadata, RunProgressNarrator, statusListLines, type NarrationItem } from '../delegate/chatCommands';
-import type { RunTextKit } from '../delegate/runTextKit';
-import type { SendDialogs } from '../send/sendTypes';
-import type { AgentRunsSource } from './runsSource';
+import { helpLines, parseChatRequest, runIdFromHistory, runMetadata, RunProgressNarrator, statusListLines, type NarrationItem } from '../delegate/chatCommands';
+import { Chat, Commands } from '../ids';
+import type { RunActions } from '../runs/runActions';
+import type { RunStore } from '../runs/runStore';
+import { serviceLabel } from '../util/serviceText';
+import { describeMayExist, describeNotSent } from '../send/outcomeText';
 import type { WorkSender } from './sendWork';
+import { escapeMarkdown } from '../util/serviceText';
 import { attachmentsFromReferences } from './workspaceFiles';
 
 /** While a run is followed and nothing new arrives, the list is polled this often (a chat counts as watching). */
 export const CHAT_REFRESH_MS = 10_000;
 
+export interface ChatDeps {
+  sender: WorkSender;
+  store: Pick<RunStore, 'runs' | 'get' | 'onDidChange'>;
+  actions: Pick<RunActions, 'followUp'>;
+  /** Polls the list soon: a chat following a run counts as watching. */
+  refreshSoon(): void;
+}
+
 export class CodegenChat {
-  constructor(
-    private readonly sender: WorkSender,
-    private readonly runs: AgentRunsSource,
-    private readonly kit: RunTextKit,
-    private readonly participantId: string,
-    /** The interactive dialogs without the "started" toast (a secret or the size limit is asked in a modal). */
-    private readonly dialogs: () => SendDialogs,
-  ) {}
+  private readonly sender: WorkSender;
+  private readonly runs: ChatDeps['store'];
+
+  constructor(private readonly deps: ChatDeps) {
+    this.sender = deps.sender;
+    this.runs = deps.store;
+  }
 
   async handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
     const intent = parseChatRequest({ command: request.command, prompt: request.prompt });
@@ -35,7 +45,7 @@ export class CodegenChat {
         stream.markdown(escapeMarkdown(intent.message));
         return {};
       case 'status':
-        stream.markdown(statusListLines(this.kit, this.runs.runs()).map((line) => `- ${escapeMarkdown(line)}`).join('\n'));
+        stream.markdown(statusListLines(this.runs.runs).map((line) => `- ${escapeMarkdown(line)}`).join('\n'));
         return {};
       case 'run':
         return this.run(intent.request, request.references, stream, token);
@@ -48,13 +58,16 @@ export class CodegenChat {
     const { attachments, skipped } = await attachmentsFromReferences(references);
     for (const note of skipped) stream.markdown(`${escapeMarkdown(note)}\n\n`);
     stream.progress(vscode.l10n.t('Starting a Codegen run…'));
-    const outcome = await this.sender.sendWith({ origin: 'chat', target: this.sender.bareTarget(attachments), request: { request: requestText, typed: requestText, images: [] } }, this.dialogs());
+    const outcome = await this.sender.sendWith({ origin: 'chat', target: this.sender.bareTarget(attachments), request: { request: requestText, typed: requestText, images: [] } },
+      // The interactive dialogs without the "started" toast (a secret or the size limit is asked in a modal).
+      this.sender.quietDialogs(),
+    );
     if (outcome.kind === 'mayExist') {
-      stream.markdown(escapeMarkdown(vscode.l10n.t('No answer arrived: the run may exist. Ask /status before sending it again.')));
+      stream.markdown(escapeMarkdown(describeMayExist('Ask /status')));
       return {};
     }
     if (outcome.kind === 'notSent') {
-      stream.markdown(escapeMarkdown(this.sender.describeNotSent(outcome.reason, outcome.message)));
+      stream.markdown(escapeMarkdown(describeNotSent(outcome.reason, outcome.message)));
       return {};
     }
     const files = attachments.length > 0 ? vscode.l10n.t(' with {0} file(s) from this chat', attachments.length) : '';
@@ -66,7 +79,7 @@ export class CodegenChat {
   private async followUp(prompt: string, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
     // A response turn carries its result (and so the run id this participant put in its metadata).
     const history = context.history.map((turn) => ('result' in turn ? { participant: turn.participant, metadata: turn.result.metadata } : { participant: turn.participant }));
-    const runId = runIdFromHistory(history, this.participantId);
+    const runId = runIdFromHistory(history, Chat.participant);
     if (runId === undefined) {
       stream.markdown(escapeMarkdown(vscode.l10n.t('This chat is not about a run yet. Start one with /run, or ask /status.')));
       return {};
@@ -74,9 +87,9 @@ export class CodegenChat {
     stream.progress(vscode.l10n.t('Sending the follow-up to run #{0}…', runId));
     let run: AgentRun;
     try {
-      run = await this.runs.followUp(runId, prompt);
+      run = await this.deps.actions.followUp(runId, prompt);
     } catch (error) {
-      stream.markdown(escapeMarkdown(vscode.l10n.t('The follow-up was not sent: {0}', this.kit.serviceLabel(error instanceof Error ? error.message : String(error), 300))));
+      stream.markdown(escapeMarkdown(vscode.l10n.t('The follow-up was not sent: {0}', serviceLabel(error instanceof Error ? error.message : String(error), 300))));
       return { metadata: runMetadata(runId) };
     }
     stream.markdown(`${escapeMarkdown(vscode.l10n.t('Follow-up sent to run #{0}.', runId))}\n\n`);
@@ -86,10 +99,10 @@ export class CodegenChat {
 
   /** Streams the run's progress from the run store until it ends, the time limit passes, or the chat is closed. */
   private async narrate(first: AgentRun, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<void> {
-    const narrator = new RunProgressNarrator(first.id, this.kit);
+    const narrator = new RunProgressNarrator(first.id);
     const show = (items: NarrationItem[]): void => {
       for (const item of items) {
-        if (item.kind === 'button') stream.button({ command: this.runs.openPullRequestCommand, title: item.title, arguments: [item.url] });
+        if (item.kind === 'button') stream.button({ command: Commands.openPullRequest, title: item.title, arguments: [item.url] });
         else if (item.kind === 'summary') stream.markdown(`\n${escapeMarkdown(item.text)}\n\n`);
         else stream.markdown(`${escapeMarkdown(item.text)}\n\n`);
       }
@@ -114,7 +127,7 @@ export class CodegenChat {
         resolve();
       };
       const timer = setTimeout(() => {
-        this.runs.refreshSoon();
+        this.deps.refreshSoon();
         done();
       }, timeoutMs);
       const storeSubscription = this.runs.onDidChange(() => {

@@ -1,4 +1,4 @@
-// "Fix with Codegen" and "Delegate to Codegen" (part of the work bundle): the problems or the TODO become a
+// "Fix with Codegen" and "Delegate to Codegen": the problems or the TODO become a
 // request and a selection of the code around them, and go through the one send pipeline, starting in the
 // prompt picker so the user reads (and may change) the request before anything is sent.
 import * as vscode from 'vscode';
@@ -27,14 +27,14 @@ export class DelegateCommands {
   }
 
   /** The TODO comment and the code it is about. */
-  async delegateTodo(document: vscode.TextDocument, line: number, todo: TodoComment, syntax: CommentSyntax, isTodoLine: (lineText: string) => boolean): Promise<number | undefined> {
+  async delegateTodo(document: vscode.TextDocument, line: number, todo: TodoComment, syntax: CommentSyntax, words: readonly string[]): Promise<number | undefined> {
     const { request, range } = todoRequest(todo, {
       fileLabel: labelOf(document),
       line,
       lineCount: document.lineCount,
       lineAt: (index) => document.lineAt(index).text,
       syntax,
-      isTodoLine,
+      words,
     });
     const selection = new vscode.Range(range.startLine, 0, range.endLine, document.lineAt(range.endLine).text.length);
     const target = this.sender.targetFor(document, [selection]);

@@ -1,28 +1,35 @@
-// The agent-mode tools (part of the work bundle): codegen_create_run, codegen_get_run, codegen_list_runs.
+// The agent-mode tools: codegen_create_run, codegen_get_run, codegen_list_runs.
 // Input from the model is untrusted: parsed strictly, files read only inside the workspace. A create shows
 // exactly what will be sent and asks to confirm (prepareInvocation), with the secret scan already run; it
 // then goes through the one send pipeline with dialogs that never ask (a secret is refused). Results are
 // plain text, with everything the service said fenced as untrusted data.
 import * as vscode from 'vscode';
-import type { RunTextKit } from '../delegate/runTextKit';
 import { CREATE_RUN_TOOL, GET_RUN_TOOL, LIST_RUNS_TOOL, parseCreateRunInput, parseGetRunInput, parseListRunsInput } from '../delegate/toolInputs';
 import { confirmationText, createdForModel, describeRunForModel, failureForModel, listRunsForModel, selectRunsForList } from '../delegate/toolResults';
-import type { SecretScanner } from '../send/sendTypes';
-import type { AgentRunsSource } from './runsSource';
+import type { RunActions } from '../runs/runActions';
+import type { RunStore } from '../runs/runStore';
+import { secretScanner } from '../send/secretGuard';
 import type { WorkSender } from './sendWork';
+import { describeMayExist, describeNotSent } from '../send/outcomeText';
 import { readFileReferences } from './workspaceFiles';
 
 function text(value: string): vscode.LanguageModelToolResult {
   return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
 }
 
+export interface ToolsDeps {
+  sender: WorkSender;
+  store: Pick<RunStore, 'runs' | 'get'>;
+  /** GET one run (a run the store does not hold yet). */
+  actions: Pick<RunActions, 'refresh'>;
+}
+
 export class CodegenTools {
-  constructor(
-    private readonly sender: WorkSender,
-    private readonly runs: AgentRunsSource,
-    private readonly kit: RunTextKit,
-    private readonly scanner: () => SecretScanner,
-  ) {}
+  private readonly sender: WorkSender;
+
+  constructor(private readonly deps: ToolsDeps) {
+    this.sender = deps.sender;
+  }
 
   async prepare(name: string, input: unknown): Promise<vscode.PreparedToolInvocation> {
     if (name === GET_RUN_TOOL) {
@@ -53,16 +60,16 @@ export class CodegenTools {
         const parsed = parseGetRunInput(input);
         if (!parsed.ok) return text(parsed.message);
         try {
-          const run = this.runs.get(parsed.value.runId) ?? (await this.runs.refresh(parsed.value.runId));
-          return text(describeRunForModel(this.kit, run));
+          const run = this.deps.store.get(parsed.value.runId) ?? (await this.deps.actions.refresh(parsed.value.runId));
+          return text(describeRunForModel(run));
         } catch (error) {
-          return text(failureForModel(this.kit, `${GET_RUN_TOOL}: Codegen run ${parsed.value.runId} could not be read.`, error instanceof Error ? error.message : String(error)));
+          return text(failureForModel(`${GET_RUN_TOOL}: Codegen run ${parsed.value.runId} could not be read.`, error instanceof Error ? error.message : String(error)));
         }
       }
       case LIST_RUNS_TOOL: {
         const parsed = parseListRunsInput(input);
         if (!parsed.ok) return text(parsed.message);
-        return text(listRunsForModel(this.kit, selectRunsForList(this.kit, this.runs.runs(), parsed.value)));
+        return text(listRunsForModel(selectRunsForList(this.deps.store.runs, parsed.value)));
       }
       default:
         return text(`Unknown Codegen tool ${name.slice(0, 60)}.`);
@@ -81,9 +88,9 @@ export class CodegenTools {
         { origin: 'tool', target: this.sender.bareTarget(attachments), request: { request: parsed.value.prompt, typed: '', images: [] } },
         { signal: controller.signal },
       );
-      if (outcome.kind === 'created') return text(createdForModel(this.kit, outcome.run));
-      if (outcome.kind === 'mayExist') return text(`${CREATE_RUN_TOOL}: no answer arrived; the run may exist. Check with ${LIST_RUNS_TOOL} before creating it again.`);
-      return text(failureForModel(this.kit, this.sender.describeNotSent(outcome.reason), outcome.message));
+      if (outcome.kind === 'created') return text(createdForModel(outcome.run));
+      if (outcome.kind === 'mayExist') return text(describeMayExist(`Check with ${LIST_RUNS_TOOL}`));
+      return text(failureForModel(describeNotSent(outcome.reason), outcome.message));
     } finally {
       subscription.dispose();
     }
@@ -91,7 +98,7 @@ export class CodegenTools {
 
   private async secrets(prompt: string, attachments: ReadonlyArray<{ text: string }>): Promise<string[]> {
     try {
-      const found = await this.scanner().scanForSecrets([prompt, ...attachments.map((a) => a.text)].join('\n\n'));
+      const found = await secretScanner.scanForSecrets([prompt, ...attachments.map((a) => a.text)].join('\n\n'));
       return [...new Set(found.map((finding) => finding.kind))];
     } catch {
       return [];

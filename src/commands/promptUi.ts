@@ -1,5 +1,5 @@
 // The prompt picker (type a request, or pick a recent one or a template; attach images) and the review
-// editor of the full prompt: VS Code's side of sending work (part of the work bundle).
+// editor of the full prompt: VS Code's side of sending work.
 import * as vscode from 'vscode';
 import type { PromptPickRequest, PromptPickResult, PromptUi, ReviewRequest } from '../ui/interaction';
 

@@ -1,33 +1,29 @@
 // How the commands (and the quick fixes, which open the same picker) answer the send pipeline's
-// questions: modal dialogs, the prompt picker, a progress toast with rate-limit waits. Part of the send
-// bundle: everything it needs from the main bundle comes in through InteractiveDeps.
+// questions: modal dialogs, the prompt picker, a progress toast with rate-limit waits; signing in and
+// choosing an organization through their commands.
 import * as vscode from 'vscode';
 import type { RateWaitEvent } from '../api/rateGovernor';
 import type { AgentRun } from '../api/types';
+import type { SessionState } from '../auth/session';
+import { Commands } from '../ids';
 import { describeFindings, type LocatedFinding } from '../send/secretFindings';
 import type { OverLimitInfo, PickedRequest, Readiness, SendDialogs, SendInput } from '../send/sendTypes';
 import { WaitCountdown } from '../send/waitCountdown';
 import type { Interaction } from '../ui/interaction';
+import { showError } from '../ui/showError';
 import type { Clock } from '../util/clock';
 import type { Event } from '../util/events';
 import type { Log } from '../util/log';
 import type { PickerOptions, RequestPicker } from './sendPicker';
 
-/** What the interactive dialogs need from the main bundle (passed in, never imported). */
 export interface InteractiveDeps {
   interaction: Interaction;
   log: Log;
   clock: Clock;
   /** The window's rate governors' waits: the create class's are shown in the progress. */
   rateWaits: Event<RateWaitEvent>;
-  /** Shows an error with the action that fixes it (Set API token, Select organization, ...). */
-  showError(error: unknown, what: string): Promise<void>;
-  /** Asks for a token (the Set API token command); resolves true once signed in. */
-  signIn(): Promise<boolean>;
-  /** Chooses an organization (the Select organization command); its id, or undefined. */
-  selectOrganization(): Promise<number | undefined>;
-  showRunDetails(runId: number): Promise<void>;
-  openExternal(url: string): Promise<void>;
+  /** Whether signing in and choosing an organization (their commands) took effect. */
+  session: { readonly state: SessionState };
 }
 
 const sendAnyway = (): string => vscode.l10n.t('Send anyway');
@@ -53,9 +49,12 @@ export class InteractiveDialogs implements SendDialogs {
     if (readiness.kind === 'signedOut') {
       const setToken = vscode.l10n.t('Set API token');
       const choice = await ui.showMessage({ severity: 'info', message: vscode.l10n.t('Set your Codegen API token to send work to Codegen.'), actions: [setToken] });
-      if (choice !== setToken || !(await this.deps.signIn())) return undefined;
+      if (choice !== setToken) return undefined;
+      await vscode.commands.executeCommand(Commands.setToken);
+      if (!this.deps.session.state.signedIn) return undefined;
     }
-    return this.deps.selectOrganization();
+    if (this.deps.session.state.organizationId === undefined) await vscode.commands.executeCommand(Commands.selectOrganization);
+    return this.deps.session.state.organizationId;
   }
 
   async pickRequest(input: SendInput): Promise<PickedRequest | undefined> {
@@ -132,7 +131,7 @@ export class InteractiveDialogs implements SendDialogs {
   }
 
   accessProblem(error: unknown, step: string): Promise<void> {
-    return this.deps.showError(error, step);
+    return showError(this.deps.interaction, this.deps.log, error, step);
   }
 
   creating<T>(task: (signal: AbortSignal) => Promise<T>): Promise<{ value: T } | { error: unknown; cancelledWhileSending: boolean }> {
@@ -185,7 +184,7 @@ export class InteractiveDialogs implements SendDialogs {
   }
 
   failed(error: unknown, step: string): Promise<void> {
-    return this.deps.showError(error, step);
+    return showError(this.deps.interaction, this.deps.log, error, step);
   }
 
   mayExist(): void {
@@ -207,10 +206,10 @@ export class InteractiveDialogs implements SendDialogs {
     const choice = await this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Codegen started run #{0}: {1}', run.id, title), actions: [showDetails] });
     if (choice !== showDetails) return;
     try {
-      await this.deps.showRunDetails(run.id);
+      await vscode.commands.executeCommand(Commands.showRunDetails, run.id);
     } catch (error) {
       this.deps.log.warn(`Could not show the run's details: ${error instanceof Error ? error.message : String(error)}`);
-      if (run.webUrl) await this.deps.openExternal(run.webUrl);
+      if (run.webUrl) await this.deps.interaction.openExternal(run.webUrl);
     }
   }
 }

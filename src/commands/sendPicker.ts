@@ -1,6 +1,6 @@
 // The request step of the send pipeline for the commands: the prompt picker (type a request, pick a
 // recent one or a template, attach images). A request that does not go through is kept: the next picker
-// starts with it. Part of the send bundle.
+// starts with it.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {

@@ -1,11 +1,11 @@
 // What is sent, taken from VS Code: an editor's document as it is now (text, selections, problems), with
-// the path the agent will find it at and its repository's git. Part of the send bundle.
+// the path the agent will find it at and its repository's git.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DiagnosticInfo, DiagnosticSeverityName, SelectionRange } from '../context';
 import type { BareTarget, DocumentTarget, GitContext } from '../send/sendTypes';
 
-/** Git of the repository holding a file (or of the workspace), as the main bundle's git adapter knows it. */
+/** Git of the repository holding a file (or of the workspace), as the git adapter knows it. */
 export type GitLookup = (uri: vscode.Uri | undefined) => Promise<GitContext | undefined>;
 
 /** The editor a command from a menu was invoked on (menus pass the document's uri), else the active one. */

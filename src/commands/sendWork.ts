@@ -1,38 +1,47 @@
-// Entry of the send bundle (dist/sendWork.js, loaded the first time work is sent): "Codegen: Run on
-// selection", "Run on file" and "New run", and the one send pipeline every other entry point (quick
-// fixes, TODO comments, chat, tools, the API) uses. This file is VS Code glue only: it turns editors into
-// targets and wires the pipeline (src/send) to dialogs. Everything it needs from the main bundle arrives
-// in SendWorkDeps, so no module is bundled twice.
+// "Codegen: Run on selection", "Run on file" and "New run", and the one send pipeline every other entry
+// point (quick fixes, TODO comments, chat, tools, the API) uses. This file is VS Code glue only: it turns
+// editors into targets and wires the pipeline (src/send) to the session, the settings, the run store, git
+// and the dialogs.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { PromptHistory, formatBytes } from '../context';
+import type { RateWaitEvent } from '../api/rateGovernor';
+import type { Session } from '../auth/session';
+import type { Settings } from '../config/settings';
+import { PromptHistory } from '../context';
+import type { GitAdapter } from '../git/gitApi';
+import { StateKeys } from '../ids';
+import type { RunStore } from '../runs/runStore';
 import { SendPipeline } from '../send/pipeline';
-import { describeNotSent, silentDialogs } from '../send/silentDialogs';
-import type { SendDialogs, SendHost, SendInput, SendOutcome, SendTarget } from '../send/sendTypes';
+import { secretScanner } from '../send/secretGuard';
+import { silentDialogs } from '../send/silentDialogs';
+import type { Readiness, SendDialogs, SendInput, SendOutcome, SendTarget } from '../send/sendTypes';
+import type { Interaction } from '../ui/interaction';
+import type { Clock } from '../util/clock';
 import type { Disposable, Event } from '../util/events';
-import { InteractiveDialogs, type InteractiveDeps } from './sendDialogs';
+import type { Log } from '../util/log';
+import { InteractiveDialogs } from './sendDialogs';
 import { RequestPicker, type PickerOptions } from './sendPicker';
 import { bareTarget, documentTarget, editorFor, labelOf, selectionLabel, type GitLookup } from './sendTargets';
+import { openFileToSend } from './workspaceFiles';
 
-/** Files larger than this are not read for "Run on file": select part of them instead. */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-
-export interface SendWorkDeps extends InteractiveDeps {
-  host: Omit<SendHost, 'history'>;
-  /** Where recent requests are kept (globalState). */
-  historyStorage: { get(): unknown; set(entries: string[]): Promise<void> };
-  gitLookup: GitLookup;
-  templatesSetting(): unknown;
-  maxImageBytes(): number;
-  /** Fires when the account changes (another token or organization may see other repositories). */
-  onDidChangeAccount: Event<unknown>;
+export interface SendWorkDeps {
+  session: Session;
+  settings: Settings;
+  store: RunStore;
+  /** Polls the list now (after a create): the poller gets fast again. */
+  refreshSoon(): void;
+  /** The window's rate governors' waits: the create class's are shown in the progress. */
+  rateWaits: Event<RateWaitEvent>;
+  git: Pick<GitAdapter, 'contextFor'>;
+  /** Where recent requests are kept. */
+  globalState: Pick<vscode.Memento, 'get' | 'update'>;
+  interaction: Interaction;
+  log: Log;
+  clock: Clock;
+  extensionVersion: string;
 }
 
 export type { SendInput, SendOutcome, SendDialogs, PickedRequest, SendTarget } from '../send/sendTypes';
-
-export function createWorkSender(deps: SendWorkDeps): WorkSender {
-  return new WorkSender(deps);
-}
 
 type CommandOrigin = 'runOnSelection' | 'runOnFile' | 'newRun';
 
@@ -40,12 +49,43 @@ export class WorkSender implements Disposable {
   readonly pipeline: SendPipeline;
   private readonly picker: RequestPicker;
   private readonly subscription: Disposable;
+  private readonly gitLookup: GitLookup = (uri) => this.deps.git.contextFor(uri);
 
   constructor(private readonly deps: SendWorkDeps) {
-    const history = new PromptHistory({ get: () => deps.historyStorage.get(), set: (entries) => deps.historyStorage.set(entries) });
-    this.pipeline = new SendPipeline({ ...deps.host, history });
-    this.picker = new RequestPicker(deps.interaction, history, deps.log, () => deps.templatesSetting(), () => deps.maxImageBytes());
-    this.subscription = deps.onDidChangeAccount(() => this.pipeline.forgetRepositories());
+    const { session, settings, store, log, clock } = deps;
+    const history = new PromptHistory({
+      get: () => deps.globalState.get<unknown>(StateKeys.promptHistory),
+      set: (entries) => Promise.resolve(deps.globalState.update(StateKeys.promptHistory, entries)),
+    });
+    this.pipeline = new SendPipeline({
+      api: session.api,
+      readiness: (): Readiness => {
+        const state = session.state;
+        if (state.configurationError !== undefined) return { kind: 'configurationError', message: state.configurationError };
+        if (!state.signedIn) return { kind: 'signedOut' };
+        return state.organizationId === undefined ? { kind: 'noOrganization' } : { kind: 'ready', organizationId: state.organizationId };
+      },
+      scanner: () => secretScanner,
+      settings: {
+        maxChars: () => settings.maxChars,
+        reviewBeforeSend: () => settings.reviewBeforeSend,
+        repositoryId: () => settings.repositoryId,
+        model: () => settings.model,
+        agentType: () => settings.agentType,
+      },
+      history,
+      runCreated: (run) => {
+        store.upsert(run, { createdHere: true });
+        deps.refreshSoon();
+      },
+      refreshSoon: () => deps.refreshSoon(),
+      extensionVersion: deps.extensionVersion,
+      clock,
+      log,
+    });
+    this.picker = new RequestPicker(deps.interaction, history, log, () => settings.promptTemplates, () => settings.maxImageBytes);
+    // Another token or organization may see other repositories.
+    this.subscription = session.onDidChangeState(() => this.pipeline.forgetRepositories());
   }
 
   // ---- entry points -----------------------------------------------------------------------------
@@ -72,16 +112,11 @@ export class WorkSender implements Disposable {
 
   /** An editor's document (or a part of it) as a target, for the other entry points. */
   targetFor(document: vscode.TextDocument, ranges: readonly vscode.Range[], diagnostics?: readonly vscode.Diagnostic[]): SendTarget {
-    return documentTarget(document, ranges, ranges.every((r) => r.isEmpty) ? 'file' : 'selection', this.deps.gitLookup, diagnostics);
-  }
-
-  /** Why nothing was sent, in words another extension or a language model can act on. */
-  describeNotSent(reason: string, message?: string): string {
-    return describeNotSent(reason, message);
+    return documentTarget(document, ranges, ranges.every((r) => r.isEmpty) ? 'file' : 'selection', this.gitLookup, diagnostics);
   }
 
   bareTarget(attachments?: Array<{ label: string; text: string }>): SendTarget {
-    return bareTarget(this.deps.gitLookup, attachments);
+    return bareTarget(this.gitLookup, attachments);
   }
 
   // ---- commands ---------------------------------------------------------------------------------
@@ -107,7 +142,7 @@ export class WorkSender implements Disposable {
       if (choice !== sendWholeFile) return undefined;
       mode = 'file';
     }
-    return this.command('runOnSelection', documentTarget(editor.document, editor.selections, mode, this.deps.gitLookup));
+    return this.command('runOnSelection', documentTarget(editor.document, editor.selections, mode, this.gitLookup));
   }
 
   async runOnFile(argument?: unknown): Promise<number | undefined> {
@@ -116,13 +151,18 @@ export class WorkSender implements Disposable {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Open a file first, or right-click a file in the Explorer and choose "Codegen: Run on file".') });
       return undefined;
     }
-    const document = await this.openDocument(uri);
-    if (!document) return undefined;
-    return this.command('runOnFile', documentTarget(document, [], 'file', this.deps.gitLookup));
+    const file = await openFileToSend(uri);
+    if ('notSent' in file) {
+      const name = path.posix.basename(uri.path);
+      const advice = file.problem === 'tooLarge' ? ` ${vscode.l10n.t('Open it, select the part that matters, and use "Codegen: Run on selection".')}` : '';
+      void this.deps.interaction.showMessage({ severity: file.problem === 'folder' ? 'info' : 'error', message: `${vscode.l10n.t('{0} was not sent to Codegen: {1}.', name, file.notSent)}${advice}` });
+      return undefined;
+    }
+    return this.command('runOnFile', documentTarget(file.document, [], 'file', this.gitLookup));
   }
 
   newRun(): Promise<number | undefined> {
-    return this.command('newRun', bareTarget(this.deps.gitLookup));
+    return this.command('newRun', bareTarget(this.gitLookup));
   }
 
   dispose(): void {
@@ -151,31 +191,6 @@ export class WorkSender implements Disposable {
     };
     if (initialText !== undefined) options.initialText = initialText;
     return options;
-  }
-
-  private async openDocument(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
-    const ui = this.deps.interaction;
-    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-    if (open) return open;
-    const name = path.posix.basename(uri.path);
-    try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.type & vscode.FileType.Directory) {
-        void ui.showMessage({ severity: 'info', message: vscode.l10n.t('{0} is a folder: choose a file to send to Codegen.', name) });
-        return undefined;
-      }
-      if (stat.size > MAX_FILE_BYTES) {
-        void ui.showMessage({
-          severity: 'error',
-          message: vscode.l10n.t('{0} is {1}, too large to send to Codegen. Open it, select the part that matters, and use "Codegen: Run on selection".', name, formatBytes(stat.size)),
-        });
-        return undefined;
-      }
-      return await vscode.workspace.openTextDocument(uri);
-    } catch (error) {
-      void ui.showMessage({ severity: 'error', message: vscode.l10n.t('Could not read {0}: {1}', name, error instanceof Error ? error.message : String(error)) });
-      return undefined;
-    }
   }
 }
 

@@ -1,8 +1,33 @@
-// Files sent with a chat request or a tool call, read from the editor: only files inside the workspace
-// folders (a model may name any path; /etc/passwd is not one of ours), bounded in size and lines.
+// Reading a file to send: the one way, for "Run on file", chat references and tool calls. An open editor's
+// document is sent as it is (unsaved edits included); any other file is read only when it is a file within
+// the size limit. Chat and tools read only files inside the workspace folders (a model may name any path;
+// /etc/passwd is not one of ours), bounded in lines too.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { formatBytes } from '../context';
 import { fileAttachment, type FileReference } from '../delegate/toolInputs';
+
+/** Files larger than this are not read for sending: select the part that matters instead. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** A file read for sending, or why it is not sent ("it is a folder"), in words that follow its name. */
+export type FileToSend = { document: vscode.TextDocument } | { notSent: string; problem: 'folder' | 'tooLarge' | 'unreadable' };
+
+/** Reads a file for sending: its open document, else the file if it is one and within MAX_FILE_BYTES. Never throws. */
+export async function openFileToSend(uri: vscode.Uri): Promise<FileToSend> {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  if (open) return { document: open };
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type & vscode.FileType.Directory) return { notSent: vscode.l10n.t('it is a folder'), problem: 'folder' };
+    if (stat.size > MAX_FILE_BYTES) {
+      return { notSent: vscode.l10n.t('it is {0}, over the {1} a file sent to Codegen may have', formatBytes(stat.size), formatBytes(MAX_FILE_BYTES)), problem: 'tooLarge' };
+    }
+    return { document: await vscode.workspace.openTextDocument(uri) };
+  } catch (error) {
+    return { notSent: vscode.l10n.t('it could not be read: {0}', (error instanceof Error ? error.message : String(error)).slice(0, 200)), problem: 'unreadable' };
+  }
+}
 
 export interface FileAttachmentText {
   label: string;
@@ -20,7 +45,7 @@ export function workspaceFileUri(filePath: string): vscode.Uri | undefined {
   return undefined;
 }
 
-/** Reads referenced files (with optional 1-based line ranges). Files outside the workspace or unreadable are named in `skipped`. */
+/** Reads referenced files (with optional 1-based line ranges). Files outside the workspace, too large or unreadable get a `notSent` reason. */
 export async function readFileReferences(refs: readonly FileReference[]): Promise<{ attachments: FileAttachmentText[]; labels: Array<{ label: string; notSent?: string }> }> {
   const attachments: FileAttachmentText[] = [];
   const labels: Array<{ label: string; notSent?: string }> = [];
@@ -30,14 +55,14 @@ export async function readFileReferences(refs: readonly FileReference[]): Promis
       labels.push({ label: ref.path, notSent: 'outside the workspace folders' });
       continue;
     }
-    try {
-      const document = await vscode.workspace.openTextDocument(uri);
-      const attachment = fileAttachment({ ...ref, path: vscode.workspace.asRelativePath(uri, false) }, document.getText());
-      attachments.push({ label: attachment.label, text: attachment.text });
-      labels.push({ label: attachment.label });
-    } catch (error) {
-      labels.push({ label: ref.path, notSent: error instanceof Error ? error.message.slice(0, 200) : 'could not be read' });
+    const file = await openFileToSend(uri);
+    if ('notSent' in file) {
+      labels.push({ label: ref.path, notSent: file.notSent });
+      continue;
     }
+    const attachment = fileAttachment({ ...ref, path: vscode.workspace.asRelativePath(uri, false) }, file.document.getText());
+    attachments.push({ label: attachment.label, text: attachment.text });
+    labels.push({ label: attachment.label });
   }
   return { attachments, labels };
 }

@@ -3,9 +3,12 @@
 import * as vscode from 'vscode';
 import { checkApiBaseUrl, type BaseUrlCheck } from '../util/urlPolicy';
 import type { AgentType } from '../api/types';
+import { Settings as Keys } from '../ids';
 
 export const DEFAULT_API_BASE_URL = 'https://api.codegen.com';
 export type NotificationMode = 'mine' | 'all' | 'off';
+export const DEFAULT_MAX_CHARS = 100_000;
+export const DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 export class Settings implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.ConfigurationChangeEvent>();
@@ -58,6 +61,25 @@ export class Settings implements vscode.Disposable {
   get notifications(): NotificationMode {
     const mode = this.config.get<unknown>('notifications');
     return mode === 'all' || mode === 'off' ? mode : 'mine';
+  }
+
+  /** The prompt size limit (codegen.context.maxChars). */
+  get maxChars(): number {
+    return positiveInt(Math.floor(Number(this.config.get<unknown>(Keys.contextMaxChars)))) ?? DEFAULT_MAX_CHARS;
+  }
+
+  /** The largest image attached to a request (codegen.images.maxBytes). */
+  get maxImageBytes(): number {
+    return positiveInt(Math.floor(Number(this.config.get<unknown>(Keys.imagesMaxBytes)))) ?? DEFAULT_MAX_IMAGE_BYTES;
+  }
+
+  get reviewBeforeSend(): boolean {
+    return this.config.get<unknown>(Keys.promptReviewBeforeSend) === true;
+  }
+
+  /** codegen.prompt.templates as set (validated where the templates are read). */
+  get promptTemplates(): unknown {
+    return this.config.get<unknown>(Keys.promptTemplates);
   }
 
   get(key: string): unknown {

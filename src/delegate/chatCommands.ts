@@ -1,10 +1,14 @@
 // The core of the @codegen chat participant, without a language model: what a request asks for, which
 // run a plain message follows up on (the participant's own earlier answers carry the run id in their
 // result metadata), the lines to stream while a run goes on, and the /status list. Everything the
-// service sent is cleaned with the one sanitizer; the chat glue escapes it for markdown (escapeMarkdown).
+// service sent is cleaned with the one sanitizer; the chat glue escapes it for markdown
+// (escapeMarkdown, in the same module).
 
+import { isFinal, statusCategory, statusLabel } from '../api/status';
 import type { AgentRun } from '../api/types';
-import type { RunTextKit } from './runTextKit';
+import { GROUP_ORDER, groupRuns, pullRequestNumber, runTitle } from '../runs/runModel';
+import { cleanServiceText, serviceLabel } from '../util/serviceText';
+import { safeExternalUrl } from '../util/urlPolicy';
 import { MAX_TOOL_PROMPT } from './toolInputs';
 
 export type ChatIntent =
@@ -108,7 +112,6 @@ export class RunProgressNarrator {
 
   constructor(
     private readonly runId: number,
-    private readonly kit: RunTextKit,
     options: NarratorOptions = {},
   ) {
     this.now = options.now ?? Date.now;
@@ -140,25 +143,24 @@ export class RunProgressNarrator {
     if (this.ended !== undefined || run.id !== this.runId) return [];
     this.updates++;
     const items: NarrationItem[] = [];
-    const { kit } = this;
-    const status = `Status: ${kit.serviceLabel(kit.statusLabel(run.status), 60) || 'Unknown'}`;
+    const status = `Status: ${serviceLabel(statusLabel(run.status), 60) || 'Unknown'}`;
     if (status !== this.lastStatus) {
       this.lastStatus = status;
       items.push({ kind: 'line', text: status });
     }
-    const category = kit.statusCategory(run.status);
+    const category = statusCategory(run.status);
     const waiting = category === 'needsUser' && this.options.stopWhenWaiting;
-    const ending = kit.isFinal(category) || waiting;
+    const ending = isFinal(category) || waiting;
     if (ending) {
-      const summary = kit.cleanServiceText(run.summary !== undefined && run.summary.trim() !== '' ? run.summary : run.result, { multiline: true, maxLength: this.options.maxSummaryChars });
+      const summary = cleanServiceText(run.summary !== undefined && run.summary.trim() !== '' ? run.summary : run.result, { multiline: true, maxLength: this.options.maxSummaryChars });
       if (summary !== '') items.push({ kind: 'summary', text: summary });
     }
     for (const pr of run.pullRequests) {
-      const url = kit.safeExternalUrl(pr.url);
+      const url = safeExternalUrl(pr.url);
       if (url === undefined || this.shownUrls.has(url)) continue;
       this.shownUrls.add(url);
-      const number = kit.pullRequestNumber(pr);
-      items.push({ kind: 'button', title: kit.serviceLabel(pr.title, 60) || (number ? `Pull request #${number}` : 'Pull request'), url });
+      const number = pullRequestNumber(pr);
+      items.push({ kind: 'button', title: serviceLabel(pr.title, 60) || (number ? `Pull request #${number}` : 'Pull request'), url });
     }
     if (ending) {
       if (waiting) items.push({ kind: 'line', text: 'The agent is waiting for you: reply in this chat to continue the run.' });
@@ -183,19 +185,14 @@ export class RunProgressNarrator {
 }
 
 /** The /status answer: runs needing the user first, then running, other and finished ones, each group in the order given. */
-export function statusListLines(kit: RunTextKit, runs: readonly AgentRun[], limit = 20): string[] {
+export function statusListLines(runs: readonly AgentRun[], limit = 20): string[] {
   if (runs.length === 0) return ['No Codegen runs yet. Start one with /run.'];
-  const groups = kit.groupRuns(runs);
-  const ordered = kit.groupOrder.flatMap((group) => groups[group]);
+  const groups = groupRuns(runs);
+  const ordered = GROUP_ORDER.flatMap((group) => groups[group]);
   const lines = ordered.slice(0, Math.max(1, limit)).map((run) => {
     const prs = run.pullRequests.length;
-    return `Run ${run.id} · ${kit.serviceLabel(kit.statusLabel(run.status), 60) || 'Unknown'} · ${kit.runTitle(run)}${prs > 0 ? ` · ${prs} PR${prs === 1 ? '' : 's'}` : ''}`;
+    return `Run ${run.id} · ${serviceLabel(statusLabel(run.status), 60) || 'Unknown'} · ${runTitle(run)}${prs > 0 ? ` · ${prs} PR${prs === 1 ? '' : 's'}` : ''}`;
   });
   if (ordered.length > lines.length) lines.push(`… and ${ordered.length - lines.length} more in the Codegen view.`);
   return lines;
-}
-
-/** Plain text made literal in chat markdown: every markdown punctuation character escaped (no links, images or HTML). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (char) => `\\${char}`);
 }

@@ -6,7 +6,7 @@
 
 import { oneLine } from '../context/text';
 import type { CommentSyntax } from './commentSyntax';
-import type { LineSpan, TodoComment } from './todoComments';
+import { findTodoOnLine, type LineSpan, type TodoComment } from './todoComments';
 
 /** Longest comment text in a request. */
 const MAX_REQUEST_TEXT = 500;
@@ -20,11 +20,8 @@ export interface TodoRequestContext {
   lineAt(line: number): string;
   /** The document's comment syntax: the comment's text may go on over the next lines. */
   syntax: CommentSyntax;
-  /**
-   * Whether a line holds a TODO comment of its own (where this one's text ends). The detector lives with
-   * the code actions in the main bundle; this module (in the work bundle) gets it passed in.
-   */
-  isTodoLine(lineText: string): boolean;
+  /** The words that start a TODO comment (codegen.todo.words): a line with a TODO of its own ends this one's text. */
+  words: readonly string[];
   /** Lines before and after the comment when no block fits (default 10). */
   contextLines?: number;
   /** Most lines selected, and read in each direction looking for a block (default 80). */
@@ -70,7 +67,7 @@ function commentExtent(todo: TodoComment, context: TodoRequestContext, maxLines:
   for (let next = line + 1; next < context.lineCount && next <= line + MAX_CONTINUATION_LINES; next++) {
     const raw = lineAt(next);
     const trimmed = raw.trim();
-    if (context.isTodoLine(raw)) break;
+    if (findTodoOnLine(raw, context.syntax, context.words) !== undefined) break;
     let part: string;
     if (todo.continues && close !== undefined) {
       const closeAt = trimmed.indexOf(close);

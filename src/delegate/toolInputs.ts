@@ -5,6 +5,7 @@
 
 import * as v from 'valibot';
 import { floorToCodePoint, normalizeEol } from '../context/text';
+import { hasHiddenCharacters } from '../util/serviceText';
 
 export const CREATE_RUN_TOOL = 'codegen_create_run';
 export const GET_RUN_TOOL = 'codegen_get_run';
@@ -43,9 +44,6 @@ export interface ListRunsToolInput {
 
 export type ToolInputResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
 const lineNumber = v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be 1 or more (lines count from 1)'), v.maxValue(10_000_000, 'is too large'));
 
 const fileReferenceSchema = v.pipe(
@@ -56,7 +54,7 @@ const fileReferenceSchema = v.pipe(
         v.trim(),
         v.minLength(1, 'must not be empty'),
         v.maxLength(MAX_TOOL_PATH, `must be at most ${MAX_TOOL_PATH} characters`),
-        v.check((path) => !CONTROL_CHARACTERS.test(path), 'must not contain control characters'),
+        v.check((path) => !/[\t\n]/.test(path) && !hasHiddenCharacters(path), 'must not contain control or invisible characters'),
       ),
       startLine: v.nullish(lineNumber),
       endLine: v.nullish(lineNumber),

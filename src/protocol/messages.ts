@@ -59,6 +59,8 @@ export interface RunView {
   summary: string;
   result: string;
   pullRequests: PullRequestView[];
+  /** The run has changes to bring back (runModel.hasChangesToBringBack): the Review, Check out and Apply buttons show. */
+  canBringBack: boolean;
 }
 
 /** One log entry ready for display. `index` is its position in the run's log, oldest = 0. */
@@ -175,11 +177,11 @@ function parsePullRequestView(raw: unknown): PullRequestView | undefined {
   return { title, url, branch, state };
 }
 
-const RUN_VIEW_KEYS = ['id', 'title', 'status', 'statusLabel', 'statusCategory', 'createdAt', 'sourceType', 'webUrl', 'summary', 'result', 'pullRequests'] as const;
+const RUN_VIEW_KEYS = ['id', 'title', 'status', 'statusLabel', 'statusCategory', 'createdAt', 'sourceType', 'webUrl', 'summary', 'result', 'pullRequests', 'canBringBack'] as const;
 
 export function parseRunView(raw: unknown): RunView | undefined {
   if (!isRecord(raw) || !hasExactKeys(raw, RUN_VIEW_KEYS)) return undefined;
-  const { id, title, status, statusLabel, statusCategory, createdAt, sourceType, webUrl, summary, result, pullRequests } = raw;
+  const { id, title, status, statusLabel, statusCategory, createdAt, sourceType, webUrl, summary, result, pullRequests, canBringBack } = raw;
   if (
     !isNonNegativeInt(id) ||
     !isString(title, LIMITS.label) ||
@@ -192,7 +194,8 @@ export function parseRunView(raw: unknown): RunView | undefined {
     !isString(summary, LIMITS.field) ||
     !isString(result, LIMITS.field) ||
     !Array.isArray(pullRequests) ||
-    pullRequests.length > 1000
+    pullRequests.length > 1000 ||
+    typeof canBringBack !== 'boolean'
   ) {
     return undefined;
   }
@@ -202,7 +205,7 @@ export function parseRunView(raw: unknown): RunView | undefined {
     if (!pr) return undefined;
     prs.push(pr);
   }
-  return { id, title, status, statusLabel, statusCategory, createdAt, sourceType, webUrl, summary, result, pullRequests: prs };
+  return { id, title, status, statusLabel, statusCategory, createdAt, sourceType, webUrl, summary, result, pullRequests: prs, canBringBack };
 }
 
 const LOG_ENTRY_KEYS = [

@@ -4,11 +4,9 @@
 import { statusCategory, statusLabel } from '../api/status';
 import type { AgentRun, LogEntry, PullRequest } from '../api/types';
 import { LIMITS, type LogEntryView, type PullRequestView, type RunView } from './messages';
+import { hasChangesToBringBack } from '../runs/runModel';
 import { safeExternalUrl } from '../util/urlPolicy';
-import { serviceLabel } from '../util/serviceText';
-
-// eslint-disable-next-line no-control-regex
-const FIELD_NOISE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+/g;
+import { removeHiddenCharacters, serviceLabel } from '../util/serviceText';
 
 /** Cuts `text` to at most `max` characters, ending with a note saying how much was cut. */
 export function capText(text: string, max: number = LIMITS.field): string {
@@ -26,7 +24,7 @@ export function toLabel(value: unknown, max: number = 300): string {
 }
 
 function toField(text: string): string {
-  return capText(text.replace(FIELD_NOISE, ''));
+  return capText(removeHiddenCharacters(text));
 }
 
 /**
@@ -81,6 +79,7 @@ export function toRunView(run: AgentRun, title: string): RunView {
     summary: typeof run.summary === 'string' ? toField(run.summary) : '',
     result: typeof run.result === 'string' ? toField(run.result) : '',
     pullRequests: run.pullRequests.slice(0, 100).map(toPullRequestView),
+    canBringBack: hasChangesToBringBack(run),
   };
 }
 

@@ -1,10 +1,11 @@
 // What the views make of runs, without vscode: categories and groups, titles, which transitions notify,
-// which runs are still worth following, the list filter and the view status. The store holds runs; this
+// which runs are still worth following, which have changes to bring back, the list filter and the view status. The store holds runs; this
 // module only reads them.
 
 import { statusCategory, type StatusCategory } from '../api/status';
 import type { AgentRun, PullRequest } from '../api/types';
 import { serviceLabel } from '../util/serviceText';
+import { isSafeExternalUrl } from '../util/urlPolicy';
 
 export type RunScope = 'mine' | 'organization';
 
@@ -107,6 +108,24 @@ export function runTitle(run: AgentRun): string {
 /** A pull request's label: its title, else "Pull request #N" from its URL. */
 export function pullRequestNumber(pr: Pick<PullRequest, 'url'>): string | undefined {
   return /\/pull\/(\d{1,9})(?:[/?#]|$)/.exec(pr.url ?? '')?.[1];
+}
+
+/**
+ * The one rule of "has changes to bring back" (review, check out, apply): a pull request that names its head
+ * branch and has an https link (the link names the repository the branch is fetched from).
+ */
+export function hasBranchToBringBack(pr: Pick<PullRequest, 'headBranchName' | 'url'>): boolean {
+  return typeof pr.headBranchName === 'string' && pr.headBranchName.trim() !== '' && isSafeExternalUrl(pr.url);
+}
+
+/** The run's first pull request with changes to bring back, if any. */
+export function pullRequestToBringBack(run: Pick<AgentRun, 'pullRequests'>): PullRequest | undefined {
+  return run.pullRequests.find(hasBranchToBringBack);
+}
+
+/** Whether the run has changes to bring back: the tree's menus, the finish notification, the panel's buttons. */
+export function hasChangesToBringBack(run: Pick<AgentRun, 'pullRequests'>): boolean {
+  return pullRequestToBringBack(run) !== undefined;
 }
 
 /** A summary line without its markdown syntax: a title is shown as plain text. */

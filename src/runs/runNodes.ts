@@ -2,7 +2,7 @@
 // receive them as their argument. Both depend on this module, never on each other.
 
 import type { AgentRun, PullRequest } from '../api/types';
-import type { GroupId } from './runModel';
+import { pullRequestToBringBack, type GroupId } from './runModel';
 
 export type RunsNode =
   | { kind: 'group'; group: GroupId; count: number }
@@ -29,4 +29,13 @@ export function pullRequestFromArgument(argument: unknown, run: AgentRun | undef
     if (pr) return pr;
   }
   return run?.pullRequests[0];
+}
+
+/** The run and pull request an argument names: a PR node's, else the run's first PR with changes to bring back, else its first. */
+export function resolvePullRequest(store: { get(id: number): AgentRun | undefined }, argument: unknown): { run: AgentRun; pr: PullRequest } | undefined {
+  const run = runFromArgument(store, argument);
+  if (!run) return undefined;
+  const fromNode = argument && typeof argument === 'object' && (argument as { kind?: unknown }).kind === 'pr' ? pullRequestFromArgument(argument, run) : undefined;
+  const pr = fromNode ?? pullRequestToBringBack(run) ?? run.pullRequests[0];
+  return pr ? { run, pr } : undefined;
 }

@@ -5,6 +5,7 @@
 // Each entry point answers the pipeline's questions through its SendDialogs; the pipeline itself never
 // touches vscode. Git and the repository lookup run while the user types the request.
 
+import { isApiError } from '../api/errors';
 import type { AgentRun, CreateRunInput } from '../api/types';
 import { buildPrompt, buildTrimmed, planPrompt, sourceTextOf } from './prepare';
 import { lookUpRepository, type RepositoryLookup } from './repositoryDecision';
@@ -35,7 +36,7 @@ export class SendPipeline {
       return undefined;
     });
     const repository = git.then((info) =>
-      lookUpRepository({ orgId, settingRepoId: input.overrides?.repoId ?? host.settings.repositoryId(), git: info, resolver: this.repositories, inspectError: (e) => host.inspectError(e) }),
+      lookUpRepository({ orgId, settingRepoId: input.overrides?.repoId ?? host.settings.repositoryId(), git: info, resolver: this.repositories }),
     );
 
     const picked = input.request ?? (await dialogs.pickRequest(input));
@@ -122,26 +123,29 @@ export class SendPipeline {
       );
       const outcome = await dialogs.creating((signal) => host.api.createRun(orgId, input, { signal }));
       if ('value' in outcome) return this.created(outcome.value, title, picked, dialogs);
-      const facts = host.inspectError(outcome.error);
-      const malformedSuccess = facts.kind === 'malformed' && (facts.status ?? 0) >= 200 && (facts.status ?? 0) < 300;
-      if (outcome.cancelledWhileSending || facts.mayHaveBeenCreated === true || malformedSuccess) {
-        host.log.warn(`Creating the run may have succeeded: ${facts.message}`);
+      const { error } = outcome;
+      const kind = isApiError(error) ? error.kind : undefined;
+      const message = messageOf(error);
+      // A 2xx whose body could not be read: the run was created.
+      const malformedSuccess = isApiError(error, 'malformed') && (error.status ?? 0) >= 200 && (error.status ?? 0) < 300;
+      if (outcome.cancelledWhileSending || (isApiError(error) && error.details.mayHaveBeenCreated === true) || malformedSuccess) {
+        host.log.warn(`Creating the run may have succeeded: ${message}`);
         host.refreshSoon();
         dialogs.mayExist();
         return { kind: 'mayExist' };
       }
-      if (facts.kind === 'cancelled') return this.notSent(dialogs, 'cancelled');
-      if (facts.kind === 'unauthorized' || facts.kind === 'forbidden') {
-        await dialogs.accessProblem(outcome.error, 'Creating the Codegen run');
-        return this.notSent(dialogs, 'access', facts.message);
+      if (kind === 'cancelled') return this.notSent(dialogs, 'cancelled');
+      if (kind === 'unauthorized' || kind === 'forbidden') {
+        await dialogs.accessProblem(error, 'Creating the Codegen run');
+        return this.notSent(dialogs, 'access', message);
       }
-      if (facts.kind === 'network' || facts.kind === 'timeout' || facts.kind === 'rateLimited') {
-        host.log.error(`Creating the Codegen run failed: ${facts.message}`);
-        if ((await dialogs.createFailed(facts.message)) === 'retry') continue;
-        return this.notSent(dialogs, 'failed', facts.message);
+      if (kind === 'network' || kind === 'timeout' || kind === 'rateLimited') {
+        host.log.error(`Creating the Codegen run failed: ${message}`);
+        if ((await dialogs.createFailed(message)) === 'retry') continue;
+        return this.notSent(dialogs, 'failed', message);
       }
-      await dialogs.failed(outcome.error, 'Creating the Codegen run');
-      return this.notSent(dialogs, 'failed', facts.message);
+      await dialogs.failed(error, 'Creating the Codegen run');
+      return this.notSent(dialogs, 'failed', message);
     }
   }
 

@@ -3,9 +3,10 @@
 // runs while the user types the request. A lookup refused for the token (401) or the access (403) stops
 // the send: another repository is never offered for a token that cannot see this one.
 
+import { isApiError } from '../api/errors';
 import { parseGitRemote } from '../context';
 import type { RepositoryResolver } from './repositoryResolver';
-import type { ErrorFacts, GitContext } from './sendTypes';
+import type { GitContext } from './sendTypes';
 
 export type RepositoryLookup =
   | { kind: 'chosen'; repoId?: number; why: string }
@@ -18,7 +19,6 @@ export async function lookUpRepository(options: {
   settingRepoId: number | undefined;
   git: GitContext | undefined;
   resolver: Pick<RepositoryResolver, 'findByFullName'>;
-  inspectError(error: unknown): ErrorFacts;
 }): Promise<RepositoryLookup> {
   if (options.settingRepoId !== undefined) return { kind: 'chosen', repoId: options.settingRepoId, why: `repository ${options.settingRepoId} from the codegen.repositoryId setting` };
   const fullName = options.git?.remoteUrl !== undefined ? parseGitRemote(options.git.remoteUrl) : undefined;
@@ -28,8 +28,7 @@ export async function lookUpRepository(options: {
     if (repository) return { kind: 'chosen', repoId: repository.id, why: `the git remote ${fullName} is Codegen repository ${repository.id}` };
     return { kind: 'chosen', why: `organization ${options.orgId} has no repository named ${fullName}: the organization's default repository` };
   } catch (error) {
-    const facts = options.inspectError(error);
-    if (facts.kind === 'unauthorized' || facts.kind === 'forbidden') return { kind: 'access', fullName, error };
-    return { kind: 'failed', fullName, error, message: facts.message };
+    if (isApiError(error, 'unauthorized') || isApiError(error, 'forbidden')) return { kind: 'access', fullName, error };
+    return { kind: 'failed', fullName, error, message: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -1,7 +1,7 @@
 // The shapes of the send pipeline: what is sent (the target), what the user asked (the request), how each
 // entry point answers the pipeline's questions (SendDialogs), what the pipeline needs from the extension
-// (SendHost), and what came of it (SendOutcome). No vscode here; everything the pipeline uses at run time
-// comes in through SendHost, so the lazily loaded send bundle shares no module with the main bundle.
+// (SendHost), and what came of it (SendOutcome). No vscode here: what the pipeline needs from the editor
+// (the API session, settings, the run store, the secret scanner) comes in through SendHost.
 
 import type { AgentRun, CodegenApi, CreateRunInput } from '../api/types';
 import type { DiagnosticInfo, GitInfo, SelectionRange, SourceDocument } from '../context';
@@ -135,15 +135,7 @@ export type SendOutcome =
   | { kind: 'notSent'; reason: NotSentReason; message?: string }
   | { kind: 'mayExist' };
 
-/** What an API error is, as far as the pipeline cares (the main bundle's errors, classified for it). */
-export interface ErrorFacts {
-  kind?: 'unauthorized' | 'forbidden' | 'cancelled' | 'network' | 'timeout' | 'rateLimited' | 'malformed' | 'server' | 'other';
-  status?: number;
-  mayHaveBeenCreated?: boolean;
-  message: string;
-}
-
-/** The secret scanner (its own bundle). */
+/** The secret scanner (secretScanner in secretGuard: secretlint, its own file loaded on first use). */
 export interface SecretScanner {
   scanForSecrets(text: string, options?: { fileName?: string }): Promise<SecretFinding[]>;
 }
@@ -161,7 +153,6 @@ export interface SendSettings {
 export interface SendHost {
   api: Pick<CodegenApi, 'createRun' | 'listRepositories'>;
   readiness(): Readiness;
-  inspectError(error: unknown): ErrorFacts;
   scanner(): SecretScanner;
   settings: SendSettings;
   history: PromptHistory;

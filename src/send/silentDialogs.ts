@@ -33,20 +33,3 @@ export function silentDialogs(options: { signal?: AbortSignal; allowSecrets?: bo
     created: () => undefined,
   };
 }
-
-/** Why nothing was sent, in words another extension or a language model can act on. */
-export function describeNotSent(reason: string, message?: string): string {
-  const why: Record<string, string> = {
-    notReady: 'not signed in to Codegen or no organization selected (the user must run "Codegen: Set API token" and "Codegen: Select organization")',
-    noRequest: 'the prompt is empty',
-    overLimit: 'the prompt is over the size limit (codegen.context.maxChars)',
-    reviewCancelled: 'the review was cancelled',
-    secrets: 'the prompt looks like it contains secrets',
-    scanFailed: 'the secret scan could not run',
-    repositoryLookup: 'the repository could not be looked up',
-    access: 'Codegen refused the token or the access',
-    cancelled: 'it was cancelled',
-    failed: 'creating the run failed',
-  };
-  return `Codegen: the run was not created: ${why[reason] ?? reason}${message ? `: ${message}` : ''}.`;
-}

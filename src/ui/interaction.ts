@@ -97,15 +97,14 @@ export interface Interaction {
   pickFiles(request: FilePickRequest): Promise<vscode.Uri[] | undefined>;
 }
 
-/** The prompt picker and the prompt review editor: only sending work uses them, so they live in the work bundle. */
+/** The prompt picker and the prompt review editor (commands/promptUi). */
 export interface PromptUi {
   pickPrompt(request: PromptPickRequest): Promise<PromptPickResult | undefined>;
   reviewPrompt(request: ReviewRequest): Promise<string | undefined>;
 }
 
 export class VsCodeInteraction implements Interaction {
-  /** @param promptUi loads the work bundle's prompt picker and review editor on first use. */
-  constructor(private readonly promptUi: () => PromptUi) {}
+  constructor(private readonly promptUi: PromptUi) {}
 
   async showMessage(request: MessageRequest): Promise<string | undefined> {
     const options: vscode.MessageOptions = { modal: request.modal ?? false, detail: request.detail };
@@ -148,11 +147,11 @@ export class VsCodeInteraction implements Interaction {
   }
 
   pickPrompt(request: PromptPickRequest): Promise<PromptPickResult | undefined> {
-    return this.promptUi().pickPrompt(request);
+    return this.promptUi.pickPrompt(request);
   }
 
   reviewPrompt(request: ReviewRequest): Promise<string | undefined> {
-    return this.promptUi().reviewPrompt(request);
+    return this.promptUi.reviewPrompt(request);
   }
 
   async pickFiles(request: FilePickRequest): Promise<vscode.Uri[] | undefined> {

@@ -6,6 +6,8 @@
 // - absolute, with a host, no user name or password;
 // - external links: https only; the API base URL: https, or http on a loopback host, without query or fragment.
 
+import { hasHiddenCharacters } from './serviceText';
+
 export const MAX_URL_LENGTH = 2_048;
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -15,8 +17,7 @@ export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 export function parseStrictUrl(raw: unknown, what: string): UrlCheck {
   if (typeof raw !== 'string' || raw === '') return { ok: false, reason: `${what} is empty.` };
   if (raw.length > MAX_URL_LENGTH) return { ok: false, reason: `${what} is longer than ${MAX_URL_LENGTH} characters.` };
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/.test(raw)) {
+  if (/\s/.test(raw) || hasHiddenCharacters(raw)) {
     return { ok: false, reason: `${what} contains spaces or invisible characters.` };
   }
   let url: URL;

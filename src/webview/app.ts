@@ -323,8 +323,7 @@ export class RunDetailsApp {
     this.renderMeta();
     this.renderPullRequests(run);
     this.actionButtons.get('openInBrowser')!.disabled = run.webUrl === '';
-    const hasBranch = run.pullRequests.some((pr) => pr.branch !== '' && pr.url !== '');
-    for (const kind of BRING_BACK_KINDS) this.actionButtons.get(kind)!.hidden = !hasBranch;
+    for (const kind of BRING_BACK_KINDS) this.actionButtons.get(kind)!.hidden = !run.canBringBack;
     this.renderMarkdown('summary', run.summary, this.summarySection, this.summaryBody);
     this.renderMarkdown('result', run.result, this.resultSection, this.resultBody);
   }

@@ -5,6 +5,7 @@
 // behind the Copilot setup (it needs the marketplace and a GitHub sign-in), so the chat cannot be typed
 // into offline; the handler runs here with the real vscode types and the real run store.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { CodegenSimulator } from '../simulator/simulator';
 import { hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
@@ -170,5 +171,42 @@ describe('Delegate from where the work is found (against the simulator)', functi
     const orphan = new RecordingStream();
     await h.chat(chatRequest('hello'), { history: [] }, orphan as unknown as vscode.ChatResponseStream, token);
     assert.match(orphan.text, /not about a run yet/);
+  });
+
+  it('one way to read a file for sending: Run on file, chat references and tool files skip a folder, a file over 20 MB and a missing file, and say why', async function () {
+    const h = await hooks();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const big = vscode.Uri.joinPath(folder, 'big.log');
+    // A sparse file: 21 MB on paper, nothing on disk.
+    fs.closeSync(fs.openSync(big.fsPath, 'w'));
+    fs.truncateSync(big.fsPath, 21 * 1024 * 1024);
+    const missing = vscode.Uri.joinPath(folder, 'gone.ts');
+    const src = vscode.Uri.joinPath(folder, 'src');
+    try {
+      ui.messageAnswer = () => undefined;
+      for (const uri of [src, big, missing]) assert.strictEqual(await vscode.commands.executeCommand('codegen.runOnFile', uri), undefined);
+      const said = ui.messages.map((m) => m.message);
+      assert.ok(said.includes('src was not sent to Codegen: it is a folder.'), JSON.stringify(said));
+      assert.ok(said.includes('big.log was not sent to Codegen: it is 21.0 MB, over the 20.0 MB a file sent to Codegen may have. Open it, select the part that matters, and use "Codegen: Run on selection".'), JSON.stringify(said));
+      assert.ok(said.some((m) => /^gone\.ts was not sent to Codegen: it could not be read: /.test(m)), JSON.stringify(said));
+      assert.strictEqual(ui.promptRequests.length, 0, 'nothing was asked');
+
+      // The chat reads its references the same way (and so do the tools: readFileReferences); the run goes without them.
+      const cancelled = new vscode.CancellationTokenSource();
+      cancelled.cancel();
+      const stream = new RecordingStream();
+      const refs = [src, big, missing, greetingUri()].map((value) => ({ id: 'file', value }));
+      const result = await h.chat(chatRequest('summarize these', 'run', refs), { history: [] }, stream as unknown as vscode.ChatResponseStream, cancelled.token);
+      const runId = (result as vscode.ChatResult).metadata?.['codegenRunId'] as number;
+      assert.ok(runId > 0, stream.text);
+      assert.match(stream.text, /src was not sent: it is a folder\\\./);
+      assert.match(stream.text, /big\\\.log was not sent: it is 21\\\.0 MB, over the 20\\\.0 MB a file sent to Codegen may have\\\./);
+      assert.match(stream.text, /gone\\\.ts was not sent: it could not be read: /);
+      const run = sim.getRun(runId)!;
+      assert.strictEqual((run.metadata!['attachments'] as string[]).length, 1, 'only the readable file is sent');
+      assert.match((run.metadata!['attachments'] as string[])[0]!, /^src\/greeting\.ts \(whole file/);
+    } finally {
+      fs.rmSync(big.fsPath, { force: true });
+    }
   });
 });

@@ -27,6 +27,7 @@ describe('Run details panels (in-host, simulator)', function () {
   let panels: RunDetailsPanels;
   let opened: string[];
   let logLines: string[];
+  let reviewed: number[];
   let deps: RunDetailsDeps;
   const storeChanged = new vscode.EventEmitter<void>();
 
@@ -42,12 +43,14 @@ describe('Run details panels (in-host, simulator)', function () {
     client = new CodegenClient({ baseUrl: sim.url, getToken: () => SIM.token });
     opened = [];
     logLines = [];
+    reviewed = [];
     const store = new RunStore();
     const actions = new RunActions({ api: client, store, fallbackOrganization: () => SIM.orgId, refreshSoon: () => undefined });
     deps = runDetailsDeps({
       actions,
       getRun: () => undefined,
       onDidChangeRuns: (listener) => storeChanged.event(listener),
+      markReviewed: (runId) => reviewed.push(runId),
       log: {
         info: (message) => logLines.push(`info ${message}`),
         warn: (message) => logLines.push(`warn ${message}`),
@@ -97,7 +100,7 @@ describe('Run details panels (in-host, simulator)', function () {
     assert.notStrictEqual(details.panel.options.retainContextWhenHidden, true);
   });
 
-  it('opens one panel per run: showing it again reveals the same panel', async () => {
+  it('opens one panel per run: showing it again reveals the same panel; showing a run clears its "changes to review" marker', async () => {
     const run = sim.addRun({ status: 'COMPLETE', logCount: 12 });
     const first = panels.show(run.id);
     const second = panels.show(run.id);
@@ -112,6 +115,7 @@ describe('Run details panels (in-host, simulator)', function () {
     const third = panels.show(other.id);
     assert.notStrictEqual(third, first);
     assert.deepStrictEqual(panels.openRunIds.sort(), [run.id, other.id].sort());
+    assert.deepStrictEqual(reviewed, [run.id, run.id, other.id], 'each show marks its run reviewed');
     await waitFor(() => tabsOf(third.panel).length === 1 && tabsOf(first.panel).length === 1, 'a second tab for another run');
   });
 
@@ -175,7 +179,9 @@ describe('Run details panels (in-host, simulator)', function () {
     assert.strictEqual(details.panel, restored);
     assert.match(details.html, /data-run-id="\d+"/);
     await waitFor(() => details.session.loadedLogCount === 7, 'the restored panel to load its logs');
+    assert.deepStrictEqual(reviewed, [], 'a panel restored after a reload does not count as opening the run');
     assert.strictEqual(panels.show(run.id), details, 'show() reveals the restored panel');
+    assert.deepStrictEqual(reviewed, [run.id]);
 
     let disposed = false;
     const broken = vscode.window.createWebviewPanel(RUN_DETAILS_VIEW_TYPE, 'broken', vscode.ViewColumn.Active, {});

@@ -1,10 +1,8 @@
 // The @codegen chat participant's core (src/delegate/chatCommands): commands, the run a follow-up goes
 // to, the lines streamed while a run goes on, /status.
-import { realKit } from './runTextKitForTests';
 import * as assert from 'node:assert/strict';
 import type { AgentRun } from '../../src/api/types';
 import {
-  escapeMarkdown,
   helpLines,
   parseChatRequest,
   RUN_ID_METADATA_KEY,
@@ -55,7 +53,7 @@ describe('delegate: chat requests', () => {
 
 describe('delegate: run progress in chat', () => {
   it('one line per status change, PR buttons once each (https only), the summary at the end, then nothing', () => {
-    const narrator = new RunProgressNarrator(7, realKit, { now: () => 0 });
+    const narrator = new RunProgressNarrator(7, { now: () => 0 });
     const streamed: NarrationItem[] = [];
     const pr = { title: 'Fix names', url: 'https://github.com/o/r/pull/3' };
     const snapshots = [
@@ -82,7 +80,7 @@ describe('delegate: run progress in chat', () => {
   });
 
   it('stops when the run waits for the user, with its question', () => {
-    const narrator = new RunProgressNarrator(7, realKit, { now: () => 0 });
+    const narrator = new RunProgressNarrator(7, { now: () => 0 });
     const items = [...narrator.update(run('RUNNING')), ...narrator.update(run('PAUSED', { summary: 'Which database?' }))];
     assert.deepEqual(items.map((item) => item.kind), ['line', 'line', 'summary', 'line']);
     assert.equal(narrator.end, 'waiting');
@@ -91,7 +89,7 @@ describe('delegate: run progress in chat', () => {
 
   it('stops after the time limit or the number of snapshots', () => {
     let now = 1_000;
-    const timed = new RunProgressNarrator(7, realKit, { now: () => now, maxFollowMs: 60_000 });
+    const timed = new RunProgressNarrator(7, { now: () => now, maxFollowMs: 60_000 });
     timed.update(run('RUNNING'));
     now += 30_000;
     assert.deepEqual(timed.checkTime(), []);
@@ -104,14 +102,14 @@ describe('delegate: run progress in chat', () => {
     assert.deepEqual(timed.checkTime(), [], 'says it once');
     assert.deepEqual(timed.update(run('COMPLETE')), []);
 
-    const counted = new RunProgressNarrator(7, realKit, { now: () => 0, maxUpdates: 3 });
+    const counted = new RunProgressNarrator(7, { now: () => 0, maxUpdates: 3 });
     const items = [run('RUNNING'), run('RUNNING'), run('RUNNING'), run('RUNNING')].flatMap((snapshot) => counted.update(snapshot));
     assert.deepEqual(items.map((item) => item.kind), ['line', 'line']);
     assert.equal(counted.end, 'updateLimit');
   });
 
   it('cleans hostile status text and clamps a huge summary', () => {
-    const narrator = new RunProgressNarrator(7, realKit, { now: () => 0, maxSummaryChars: 100 });
+    const narrator = new RunProgressNarrator(7, { now: () => 0, maxSummaryChars: 100 });
     const items = narrator.update(run('CANCELLED\u0007', { summary: 'x'.repeat(10_000) }));
     assert.deepEqual(items[0], { kind: 'line', text: 'Status: CANCELLED' }, 'an unknown status shown as sent, cleaned');
     assert.equal(narrator.done, false, 'an unknown status is not an end');
@@ -124,12 +122,8 @@ describe('delegate: run progress in chat', () => {
 describe('delegate: /status', () => {
   it('lists runs needing the user first, then running, other and finished, bounded', () => {
     const runs = [run('COMPLETE', { id: 1 }), run('RUNNING', { id: 2, metadata: { title: 'Add tests' } }), run('PAUSED', { id: 3, pullRequests: [{ url: 'https://x/pull/1' }] }), run('WEIRD', { id: 4 })];
-    assert.deepEqual(statusListLines(realKit, runs), ['Run 3 · Paused · Run #3 · 1 PR', 'Run 2 · Running · Add tests', 'Run 4 · WEIRD · Run #4', 'Run 1 · Completed · Run #1']);
-    assert.deepEqual(statusListLines(realKit, runs, 2).at(-1), '… and 2 more in the Codegen view.');
-    assert.deepEqual(statusListLines(realKit, []), ['No Codegen runs yet. Start one with /run.']);
-  });
-
-  it('escapeMarkdown leaves no link, image or HTML', () => {
-    assert.equal(escapeMarkdown('![x](https://e/b.png) <img> *a*'), '\\!\\[x\\]\\(https://e/b\\.png\\) \\<img\\> \\*a\\*');
+    assert.deepEqual(statusListLines(runs), ['Run 3 · Paused · Run #3 · 1 PR', 'Run 2 · Running · Add tests', 'Run 4 · WEIRD · Run #4', 'Run 1 · Completed · Run #1']);
+    assert.deepEqual(statusListLines(runs, 2).at(-1), '… and 2 more in the Codegen view.');
+    assert.deepEqual(statusListLines([]), ['No Codegen runs yet. Start one with /run.']);
   });
 });

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { DiagnosticInfo } from '../../src/context';
 import { describeDiagnostic, diagnosticsRequest, MAX_LISTED_DIAGNOSTICS, rangeAround } from '../../src/delegate/diagnosticRequest';
-import { commentSyntaxFor, findTodoOnLine } from '../../src/delegate/todoComments';
+import { commentSyntaxFor, DEFAULT_TODO_WORDS, findTodoOnLine } from '../../src/delegate/todoComments';
 import { todoRequest, type TodoRequest } from '../../src/delegate/todoRequest';
 
 /** The request for the TODO on `line` of `text`, counting the lines read. */
@@ -24,7 +24,7 @@ function requestFor(text: string, line: number, languageId = 'typescript', optio
       return value;
     },
     syntax,
-    isTodoLine: (lineText) => findTodoOnLine(lineText, syntax) !== undefined,
+    words: DEFAULT_TODO_WORDS,
     ...options,
   });
   return { ...result, reads };

@@ -314,6 +314,7 @@ describe('run details page (jsdom)', () => {
     summary: 'Done. See [the PR](https://github.com/o/r/pull/1) <script>alert(1)</script> [x](command:evil) ![p](https://t.example/p.png)',
     result: '',
     pullRequests: [{ title: 'Fix <i>login</i>', url: 'https://github.com/o/r/pull/1', branch: 'codegen/fix', state: 'open' }],
+    canBringBack: true,
   };
 
   function create(initialState?: unknown): void {
@@ -429,7 +430,7 @@ describe('run details page (jsdom)', () => {
       { type: 'action', kind: 'applyChanges' },
     ]);
     // Without a pull request branch there is nothing to bring back: those buttons are hidden.
-    app.handleMessage({ type: 'state', run: { ...run, pullRequests: [] }, polling: false });
+    app.handleMessage({ type: 'state', run: { ...run, pullRequests: [], canBringBack: false }, polling: false });
     const hidden = Array.from(dom.window.document.querySelectorAll<HTMLButtonElement>('.actions button')).filter((b) => b.hidden).map((b) => b.textContent);
     assert.deepStrictEqual(hidden, ['Review changes', 'Check out…', 'Apply to my working tree…']);
     app.handleMessage({ type: 'actionResult', kind: 'ban', ok: false, message: 'Cancelled.' });

@@ -22,6 +22,7 @@ const run: RunView = {
   summary: 'Working on **it**',
   result: '',
   pullRequests: [{ title: 'Fix login', url: 'https://github.com/o/r/pull/1', branch: 'codegen/fix', state: 'open' }],
+  canBringBack: true,
 };
 
 const entry: LogEntryView = {
@@ -128,6 +129,7 @@ describe('protocol: messages to the webview', () => {
     ['state with a negative run id', { type: 'state', run: { ...run, id: -1 }, polling: false }],
     ['state with a fractional run id', { type: 'state', run: { ...run, id: 1.5 }, polling: false }],
     ['state with extra run fields', { type: 'state', run: { ...run, html: '<img>' }, polling: false }],
+    ['state without a boolean canBringBack', { type: 'state', run: { ...run, canBringBack: 'yes' }, polling: false }],
     ['state with a malformed pull request', { type: 'state', run: { ...run, pullRequests: [{ title: 1 }] }, polling: false }],
     ['state with an over-long summary', { type: 'state', run: { ...run, summary: 'a'.repeat(LIMITS.field + 1) }, polling: false }],
     ['logs with an unknown mode', { type: 'logs', mode: 'insert', entries: [], hasOlder: false, totalLogs: 0 }],

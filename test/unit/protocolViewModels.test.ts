@@ -55,6 +55,8 @@ describe('protocol: view models', () => {
     assert.strictEqual(view.statusCategory, 'failed');
     assert.strictEqual(view.statusLabel, 'Max iterations reached');
     assert.strictEqual(view.webUrl, '', 'a javascript: web URL must not reach the webview');
+    assert.strictEqual(view.canBringBack, true, 'PR 3 has a branch and an https link');
+    assert.strictEqual(toRunView({ ...run, pullRequests: [{ id: 4, url: 'https://github.com/o/r/pull/4' }] }, 't').canBringBack, false, 'no branch');
     assert.deepStrictEqual(view.pullRequests, [
       { title: 'Fix login', url: 'https://github.com/o/r/pull/3', branch: 'codegen/fix', state: 'merged' },
       { title: 'Pull request #4', url: '', branch: '', state: '' },

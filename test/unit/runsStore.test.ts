@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { AgentRun } from '../../src/api/types';
 import { accountKey, CACHE_BYTE_BUDGET, parsePersistedRuns, RunsCache, slimRun, type RunStorage } from '../../src/runs/persistence';
-import { groupRuns, runTitle, shouldNotify, type RunTransition } from '../../src/runs/runModel';
+import { groupRuns, hasBranchToBringBack, hasChangesToBringBack, pullRequestToBringBack, runTitle, shouldNotify, type RunTransition } from '../../src/runs/runModel';
 import { RunStore, type RunStoreChange } from '../../src/runs/runStore';
 import { FakeClock } from '../../src/util/clock';
 
@@ -211,6 +211,22 @@ describe('RunStore', () => {
       store.applyPage(runs, { mode: 'replace' });
       assert.deepEqual(store.counts(), { running: 2, needsYou: 2 });
       assert.equal(store.hasRunToFollow(), true);
+    });
+
+    it('has changes to bring back: a pull request with a head branch and an https link (one rule for the tree, notifications, panel, commands)', () => {
+      const https = 'https://github.com/o/r/pull/1';
+      assert.equal(hasBranchToBringBack({ headBranchName: 'codegen/fix', url: https }), true);
+      assert.equal(hasBranchToBringBack({ headBranchName: 'codegen/fix' }), false, 'no link: no repository to fetch from');
+      assert.equal(hasBranchToBringBack({ headBranchName: 'codegen/fix', url: 'http://github.com/o/r/pull/1' }), false, 'not https');
+      assert.equal(hasBranchToBringBack({ headBranchName: 'codegen/fix', url: 'javascript:alert(1)' }), false);
+      assert.equal(hasBranchToBringBack({ headBranchName: '  ', url: https }), false, 'no branch');
+      assert.equal(hasBranchToBringBack({ url: https }), false);
+      const noBranch = { id: 1, url: https };
+      const withBranch = { id: 2, url: 'https://github.com/o/r/pull/2', headBranchName: 'codegen/b' };
+      assert.equal(pullRequestToBringBack(run(1, 'COMPLETE', { pullRequests: [noBranch, withBranch] })), withBranch, 'the first that has one');
+      assert.equal(hasChangesToBringBack(run(1, 'COMPLETE', { pullRequests: [noBranch] })), false);
+      assert.equal(hasChangesToBringBack(run(1, 'COMPLETE', { pullRequests: [] })), false);
+      assert.equal(hasChangesToBringBack(run(1, 'COMPLETE', { pullRequests: [noBranch, withBranch] })), true);
     });
 
     it('titles a run from metadata, else the summary, else its id, within 80 characters', () => {

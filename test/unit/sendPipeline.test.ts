@@ -6,23 +6,16 @@ import { CodegenClient } from '../../src/api/client';
 import { isApiError } from '../../src/api/errors';
 import type { AgentRun } from '../../src/api/types';
 import { PromptHistory } from '../../src/context';
-import { scanForSecrets } from '../../src/secrets-scan';
 import { SendPipeline } from '../../src/send/pipeline';
+import { secretScanner } from '../../src/send/secretGuard';
+import { describeMayExist, describeNotSent } from '../../src/send/outcomeText';
 import { silentDialogs } from '../../src/send/silentDialogs';
-import type { ErrorFacts, SendDialogs, SendHost, SendInput, SendTarget } from '../../src/send/sendTypes';
+import type { SendDialogs, SendHost, SendInput, SendTarget } from '../../src/send/sendTypes';
 import { systemClock } from '../../src/util/clock';
 import { CodegenSimulator, SIM } from '../simulator/simulator';
 
 const REPOS_PATH = `/v1/organizations/${SIM.orgId}/repos`;
 const CREATE_PATH = `/v1/organizations/${SIM.orgId}/agent/run`;
-
-function inspectError(error: unknown): ErrorFacts {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!isApiError(error)) return { kind: 'other', message };
-  const known = ['unauthorized', 'forbidden', 'cancelled', 'network', 'timeout', 'rateLimited', 'malformed'] as const;
-  const kind = known.find((k) => k === error.kind) ?? 'other';
-  return { kind, message, status: error.status, mayHaveBeenCreated: error.details.mayHaveBeenCreated };
-}
 
 describe('Send pipeline (simulator)', function () {
   this.timeout(20_000);
@@ -47,8 +40,8 @@ describe('Send pipeline (simulator)', function () {
     const host: SendHost = {
       api: client,
       readiness: () => ({ kind: 'ready', organizationId: SIM.orgId }),
-      inspectError,
-      scanner: () => ({ scanForSecrets }),
+      // The scanner the extension uses, loaded on its first scan (here the module itself).
+      scanner: () => secretScanner,
       settings: { maxChars: () => 100_000, reviewBeforeSend: () => false, repositoryId: () => undefined, model: () => undefined, agentType: () => undefined },
       history: new PromptHistory({ get: () => history, set: (entries) => Promise.resolve(void (history = entries)) }),
       runCreated: (run: AgentRun) => events.push(`tree:${run.id}:${sim.countRequests({ path: `/v1/organizations/${SIM.orgId}/agent/runs` })}`),
@@ -71,7 +64,7 @@ describe('Send pipeline (simulator)', function () {
         return Promise.resolve(answers.lookupFailed ?? false);
       },
       accessProblem: (error) => {
-        events.push(`access:${inspectError(error).kind}`);
+        events.push(`access:${isApiError(error) ? error.kind : 'other'}`);
         return Promise.resolve();
       },
       created: (run) => events.push(`created:${run.id}`),
@@ -144,5 +137,13 @@ describe('Send pipeline (simulator)', function () {
     assert.deepEqual(outcome, { kind: 'mayExist' });
     assert.deepEqual(events, ['refresh']);
     assert.equal(sim.countRequests({ method: 'POST', path: CREATE_PATH }), 1);
+  });
+});
+
+describe('what a send that created no run says to a caller nobody can be asked through (API, tools, chat)', () => {
+  it('one wording per outcome, with the service message and what to do next', () => {
+    assert.equal(describeNotSent('secrets', 'GitHub token prompt line 1'), 'Codegen: the run was not created: the prompt looks like it contains secrets: GitHub token prompt line 1.');
+    assert.match(describeNotSent('notReady'), /^Codegen: the run was not created: not signed in .*"Codegen: Set API token".*\.$/);
+    assert.equal(describeMayExist('Ask /status'), 'Codegen: no answer arrived, so the run may have been created. Ask /status before creating it again.');
   });
 });

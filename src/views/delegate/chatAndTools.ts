@@ -1,19 +1,20 @@
-// The @codegen chat participant and the agent-mode tools, as VS Code sees them: registered at activation
-// (cheap), their handlers loaded from the work bundle on first use. Each can be turned off in the settings.
+// The @codegen chat participant and the agent-mode tools, as VS Code sees them. Each can be turned off in
+// the settings.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Chat, SETTINGS_SECTION, Settings as SettingKeys } from '../../ids';
 import { toggled } from '../../ui/toggled';
 
-export interface ChatAndToolsWork {
-  chat(participantId: string): { handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> };
-  tools(): {
-    prepare(name: string, input: unknown): Promise<vscode.PreparedToolInvocation>;
-    invoke(name: string, input: unknown, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult>;
-  };
+export interface ChatHandler {
+  handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult>;
 }
 
-export function registerChatAndTools(extensionPath: string, work: () => ChatAndToolsWork): vscode.Disposable[] {
+export interface ToolHandlers {
+  prepare(name: string, input: unknown): Promise<vscode.PreparedToolInvocation>;
+  invoke(name: string, input: unknown, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult>;
+}
+
+export function registerChatAndTools(extensionPath: string, chat: ChatHandler, tools: ToolHandlers): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   // Chat participants and tools need VS Code's chat; an editor without it simply has neither.
   if (typeof vscode.chat?.createChatParticipant === 'function') {
@@ -22,7 +23,7 @@ export function registerChatAndTools(extensionPath: string, work: () => ChatAndT
         stream.markdown(vscode.l10n.t('The @codegen chat participant is turned off (setting codegen.chat.enabled).'));
         return {};
       }
-      return work().chat(Chat.participant).handle(request, context, stream, token);
+      return chat.handle(request, context, stream, token);
     });
     participant.iconPath = vscode.Uri.file(path.join(extensionPath, 'media', 'icon.png'));
     disposables.push(participant);
@@ -33,8 +34,8 @@ export function registerChatAndTools(extensionPath: string, work: () => ChatAndT
         vscode.Disposable.from(
           ...[Chat.createRunTool, Chat.getRunTool, Chat.listRunsTool].map((name) =>
             vscode.lm.registerTool<unknown>(name, {
-              prepareInvocation: (options) => work().tools().prepare(name, options.input),
-              invoke: (options, token) => work().tools().invoke(name, options.input, token),
+              prepareInvocation: (options) => tools.prepare(name, options.input),
+              invoke: (options, token) => tools.invoke(name, options.input, token),
             }),
           ),
         ),

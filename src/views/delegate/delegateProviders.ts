@@ -1,7 +1,7 @@
 // Delegate from where the work is found: "Fix with Codegen" as a quick fix on problems, "Delegate to
 // Codegen" on TODO / FIXME / HACK comments (code action, and an opt-in CodeLens). Detecting a TODO is
 // cheap: the index reads only the lines asked for and forgets only the lines an edit changed, never the
-// whole file per keystroke. What is sent, and how, is the work bundle's (the one send pipeline).
+// whole file per keystroke. What is sent, and how, is DelegateCommands' (the one send pipeline).
 import * as vscode from 'vscode';
 import { Commands, Settings as SettingKeys, SETTINGS_SECTION } from '../../ids';
 import { commentSyntaxFor, type CommentSyntax } from '../../delegate/commentSyntax';
@@ -9,10 +9,10 @@ import { findTodoOnLine, normalizeTodoWords, type TodoComment } from '../../dele
 import { lineChangeOf, TodoIndex, type TodoDocument } from '../../delegate/todoIndex';
 import { toggled } from '../../ui/toggled';
 
-/** What the work bundle does with a delegated problem or TODO. */
+/** What is done with a delegated problem or TODO (DelegateCommands). */
 export interface DelegateWork {
   fixDiagnostics(document: vscode.TextDocument, diagnostics: readonly vscode.Diagnostic[]): Promise<number | undefined>;
-  delegateTodo(document: vscode.TextDocument, line: number, todo: TodoComment, syntax: CommentSyntax, isTodoLine: (lineText: string) => boolean): Promise<number | undefined>;
+  delegateTodo(document: vscode.TextDocument, line: number, todo: TodoComment, syntax: CommentSyntax, words: readonly string[]): Promise<number | undefined>;
 }
 
 const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
@@ -27,7 +27,7 @@ export class DelegateProviders implements vscode.Disposable, vscode.CodeActionPr
   constructor(
     /** Signed in with an organization: only then is anything offered. */
     private readonly ready: () => boolean,
-    private readonly work: () => DelegateWork,
+    private readonly work: DelegateWork,
     /** Signing in or out, or choosing an organization: the CodeLenses come or go with it. */
     onDidChangeReady: (listener: () => void) => { dispose(): void },
   ) {
@@ -101,7 +101,7 @@ export class DelegateProviders implements vscode.Disposable, vscode.CodeActionPr
     const given = Array.isArray(diagnostics) ? diagnostics.filter((d): d is vscode.Diagnostic => d instanceof vscode.Diagnostic) : [];
     const all = given.length > 0 ? given : vscode.languages.getDiagnostics(document.uri);
     if (all.length === 0) return undefined;
-    return this.work().fixDiagnostics(document, all);
+    return this.work.fixDiagnostics(document, all);
   }
 
   private async delegate(uri: unknown, line: unknown): Promise<number | undefined> {
@@ -111,7 +111,7 @@ export class DelegateProviders implements vscode.Disposable, vscode.CodeActionPr
     const words = this.words();
     const todo = findTodoOnLine(document.lineAt(line).text, syntax, words);
     if (!todo) return undefined;
-    return this.work().delegateTodo(document, line, todo, syntax, (lineText) => findTodoOnLine(lineText, syntax, words) !== undefined);
+    return this.work.delegateTodo(document, line, todo, syntax, words);
   }
 
   private async documentOf(uri: unknown): Promise<vscode.TextDocument | undefined> {

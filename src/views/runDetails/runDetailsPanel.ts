@@ -1,5 +1,6 @@
 // The run details panels (vscode side): one webview panel per run, revealed rather than duplicated,
-// restored after a reload by a serializer that needs only {runId}. Each panel adapts a RunSession (the
+// restored after a reload by a serializer that needs only {runId}; "Codegen: Show run details" opens one
+// and clears the run's "changes to review" marker (a restored panel does not). Each panel adapts a RunSession (the
 // logic, vscode-free) to a WebviewPanel: the HTML shell, visibility, title, and the UI side effects.
 // The webview is not retained when hidden: it asks for its state again ('ready') when shown.
 
@@ -7,7 +8,7 @@ import * as vscode from 'vscode';
 import type { AgentRun } from '../../api/types';
 import { Commands, Views } from '../../ids';
 import type { BringBackKind } from '../../protocol/messages';
-import { parseRunDetailsState } from '../../protocol/panelState';
+import { parseRunDetailsState, runIdFromArgument } from '../../protocol/panelState';
 import { RunSession, type ExportTarget, type RunDetailsLog, type RunSessionDeps, type SessionUi, type WindowFocus } from '../../runDetails/runSession';
 import type { RunActions } from '../../runs/runActions';
 import type { Clock } from '../../util/clock';
@@ -27,6 +28,8 @@ const BRING_BACK_COMMANDS: Record<BringBackKind, string> = {
 /** What the panels need from the rest of the extension. */
 export interface RunDetailsDeps extends RunSessionDeps {
   extensionUri: vscode.Uri;
+  /** The run's details were opened: its "changes to review" marker goes (RunStore.markReviewed). */
+  markReviewed(runId: number): void;
   /** UI side effects, replaceable in tests (e.g. openExternal, confirm). */
   ui?: Partial<RunDetailsUi>;
 }
@@ -185,8 +188,9 @@ export class RunDetailsPanels implements vscode.Disposable {
 
   constructor(private readonly deps: RunDetailsDeps) {}
 
-  /** Shows the run's panel, creating it if needed (an open one is revealed, not duplicated). */
+  /** Shows the run's panel, creating it if needed (an open one is revealed, not duplicated); the run counts as reviewed. */
   show(runId: number, options: { preserveFocus?: boolean; viewColumn?: vscode.ViewColumn } = {}): RunDetailsPanel {
+    this.deps.markReviewed(runId);
     const existing = this.panels.get(runId);
     if (existing) {
       existing.panel.reveal(options.viewColumn, options.preserveFocus ?? false);
@@ -205,6 +209,16 @@ export class RunDetailsPanels implements vscode.Disposable {
   /** Registers the serializer that restores panels after a reload (with the onWebviewPanel:codegen.runDetails activation event). */
   registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, this.serializer);
+  }
+
+  /** "Codegen: Show run details" for a run id, a tree node or a run; without one it asks which run (Open run…). */
+  registerShowCommand(): vscode.Disposable {
+    return vscode.commands.registerCommand(Commands.showRunDetails, async (argument: unknown) => {
+      const runId = runIdFromArgument(argument);
+      if (runId === undefined) return vscode.commands.executeCommand(Commands.openRun);
+      this.show(runId);
+      return undefined;
+    });
   }
 
   get(runId: number): RunDetailsPanel | undefined {
@@ -247,6 +261,7 @@ export function runDetailsDeps(options: {
   actions: RunActions;
   getRun(runId: number): AgentRun | undefined;
   onDidChangeRuns(listener: () => void): { dispose(): void };
+  markReviewed(runId: number): void;
   log: RunDetailsLog;
   extensionUri: vscode.Uri;
   windowFocus?: WindowFocus;
@@ -257,6 +272,7 @@ export function runDetailsDeps(options: {
   return {
     getRun: (runId) => options.getRun(runId),
     onDidChangeRuns: (listener) => options.onDidChangeRuns(listener),
+    markReviewed: (runId) => options.markReviewed(runId),
     refreshRun: async (runId, signal) => actions.refresh(runId, signal ? { signal } : {}),
     fetchLogs: async (runId, query, signal, background) => actions.logs(runId, query, { ...(signal ? { signal } : {}), ...(background ? { retries: 'none' as const } : {}) }),
     resume: async (runId, prompt) => actions.followUp(runId, prompt),

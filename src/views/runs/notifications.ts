@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { statusLabel } from '../../api/status';
 import type { Settings } from '../../config/settings';
 import { Commands } from '../../ids';
-import { runTitle, shouldNotify, type RunTransition } from '../../runs/runModel';
+import { hasChangesToBringBack, runTitle, shouldNotify, type RunTransition } from '../../runs/runModel';
 import type { RunStore } from '../../runs/runStore';
 import { serviceLabel } from '../../util/serviceText';
 import type { Interaction } from '../../ui/interaction';
@@ -49,8 +49,7 @@ export class RunNotifier implements vscode.Disposable {
     const openPullRequest = vscode.l10n.t('Open pull request');
     const reviewChanges = vscode.l10n.t('Review changes');
     const showDetails = vscode.l10n.t('Show details');
-    const hasBranch = run.pullRequests.some((pr) => pr.headBranchName && isSafeExternalUrl(pr.url));
-    const actions = [...(hasBranch && to === 'succeeded' ? [reviewChanges] : []), ...(prUrl ? [openPullRequest] : []), showDetails];
+    const actions = [...(hasChangesToBringBack(run) && to === 'succeeded' ? [reviewChanges] : []), ...(prUrl ? [openPullRequest] : []), showDetails];
     const choice = await this.interaction.showMessage({ severity: to === 'failed' ? 'warning' : 'info', message, actions });
     if (choice === openPullRequest && prUrl) await this.interaction.openExternal(prUrl);
     else if (choice === reviewChanges) await vscode.commands.executeCommand(Commands.reviewChanges, run.id);

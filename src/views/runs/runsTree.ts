@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { categoryLabel, statusCategory, statusLabel, type StatusCategory } from '../../api/status';
 import type { AgentRun, PullRequest } from '../../api/types';
 import { Commands } from '../../ids';
-import { GROUP_ORDER, groupOf, groupRuns, pullRequestNumber, runTitle, type GroupId } from '../../runs/runModel';
+import { GROUP_ORDER, groupOf, groupRuns, hasBranchToBringBack, hasChangesToBringBack, pullRequestNumber, runTitle, type GroupId } from '../../runs/runModel';
 import type { RunsNode } from '../../runs/runNodes';
 import type { RunStore } from '../../runs/runStore';
 import type { Clock } from '../../util/clock';
@@ -53,7 +53,7 @@ function shownStatus(run: AgentRun): string {
 export function runContextValue(run: AgentRun, unreviewed = false): string {
   const flags = ['codegenRun'];
   if (run.pullRequests.some((pr) => isSafeExternalUrl(pr.url))) flags.push('hasPr');
-  if (run.pullRequests.some((pr) => pr.headBranchName)) flags.push('hasBranch');
+  if (hasChangesToBringBack(run)) flags.push('hasBranch');
   if (isSafeExternalUrl(run.webUrl)) flags.push('hasWebUrl');
   if (unreviewed) flags.push('unreviewed');
   flags.push(statusCategory(run.status));
@@ -163,7 +163,7 @@ function prItem(run: AgentRun, pr: PullRequest, index: number): vscode.TreeItem 
   item.description = [number ? `#${number}` : undefined, serviceLabel(pr.headBranchName, 80), state].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(pr.merged ? 'git-merge' : state === 'closed' ? 'git-pull-request-closed' : state === 'draft' ? 'git-pull-request-draft' : 'git-pull-request');
   const safe = isSafeExternalUrl(pr.url);
-  item.contextValue = `codegenPr${safe ? ';hasUrl' : ''}${pr.headBranchName ? ';hasBranch' : ''}`;
+  item.contextValue = `codegenPr${safe ? ';hasUrl' : ''}${hasBranchToBringBack(pr) ? ';hasBranch' : ''}`;
   item.tooltip = safe ? vscode.l10n.t('Open {0} in the browser', pr.url ?? '') : vscode.l10n.t('This pull request has no https link');
   if (safe) item.command = { command: Commands.openPullRequest, title: vscode.l10n.t('Open pull request'), arguments: [pr.url] };
   return item;
