@@ -105,7 +105,7 @@ export class WorkLoader implements vscode.Disposable {
       scheme: this.deps.changesScheme,
       resolve: this.deps.resolvePullRequest,
       markReviewed: (runId) => store.markReviewed(runId),
-      git: { repositoryRoots: () => this.git().repositoryRoots(), fetch: (root, remote, branch) => this.git().fetch(root, remote, branch), refresh: (root) => this.git().refresh(root) },
+      git: this.git(),
     });
     return this.changesCommands;
   }
