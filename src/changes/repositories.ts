@@ -33,13 +33,17 @@ export function repositoryCandidates(folders: readonly string[]): string[] {
   return [...folders, ...folders.flatMap(nestedClones)];
 }
 
-/** The working trees holding `candidates`, each once, in the candidates' order; folders outside git are skipped. */
-export async function findRepositories(runner: GitRunner, candidates: readonly string[]): Promise<string[]> {
-  const roots: Array<string | undefined> = [];
-  for (let start = 0; start < candidates.length; start += CONCURRENCY) {
-    roots.push(...(await Promise.all(candidates.slice(start, start + CONCURRENCY).map((folder) => rootOrNothing(runner, folder)))));
+/**
+ * The working trees holding `candidates`, each once, in the candidates' order; folders outside git are skipped.
+ * With `limit`, it stops looking once it found that many.
+ */
+export async function findRepositories(runner: GitRunner, candidates: readonly string[], limit = Number.POSITIVE_INFINITY): Promise<string[]> {
+  const roots = new Set<string>();
+  for (let start = 0; start < candidates.length && roots.size < limit; start += CONCURRENCY) {
+    const batch = await Promise.all(candidates.slice(start, start + CONCURRENCY).map((folder) => rootOrNothing(runner, folder)));
+    for (const root of batch) if (root !== undefined) roots.add(root);
   }
-  return [...new Set(roots.filter((root): root is string => root !== undefined))];
+  return [...roots].slice(0, limit);
 }
 
 /** The repository holding `file` (absolute path), when the file is inside one of the workspace's folders. */
@@ -53,7 +57,7 @@ export async function repositoryOfFile(runner: GitRunner, folders: readonly stri
 export async function repositoryOfWorkspace(runner: GitRunner, folders: readonly string[]): Promise<string | undefined> {
   const [first] = await findRepositories(runner, folders.slice(0, 1));
   if (first !== undefined) return first;
-  const roots = await findRepositories(runner, repositoryCandidates(folders));
+  const roots = await findRepositories(runner, repositoryCandidates(folders), 2);
   return roots.length === 1 ? roots[0] : undefined;
 }
 
