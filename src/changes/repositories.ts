@@ -2,9 +2,12 @@
 // workspace for a request without one) and for bringing back (the repository of a pull request). Candidates
 // are the workspace's local folders and the clones directly inside them (as VS Code's git scans one level),
 // each resolved with `git rev-parse --show-toplevel` (resolveRepository). A file outside the workspace's
-// folders has no repository here: the workspace's trust does not cover a repository elsewhere.
+// folders has no repository here: the workspace's trust does not cover a repository elsewhere. A repository
+// above a workspace folder counts only when it tracks that folder (a monorepo's package opened alone), not
+// when the folder merely sits below its working tree (a home folder kept in git): its remote, branch and
+// commit would say nothing true about the work, and its config is not the trusted folder's.
 
-import { existsSync, readdirSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { ChangesError, isChangesError } from './errors';
 import type { GitRunner } from './gitRunner';
@@ -34,14 +37,16 @@ export function repositoryCandidates(folders: readonly string[]): string[] {
 }
 
 /**
- * The working trees holding `candidates`, each once, in the candidates' order; folders outside git are skipped.
- * With `limit`, it stops looking once it found that many.
+ * The working trees holding `candidates`, each once, in the candidates' order, that belong to the workspace
+ * whose folders are `folders` (at or below one of them, or above one and tracking it); other candidates are
+ * skipped. With `limit`, it stops looking once it found that many.
  */
-export async function findRepositories(runner: GitRunner, candidates: readonly string[], limit = Number.POSITIVE_INFINITY): Promise<string[]> {
+export async function findRepositories(runner: GitRunner, candidates: readonly string[], folders: readonly string[], limit = Number.POSITIVE_INFINITY): Promise<string[]> {
+  const realFolders = folders.map(realPath);
   const roots = new Set<string>();
   for (let start = 0; start < candidates.length && roots.size < limit; start += CONCURRENCY) {
     const batch = await Promise.all(candidates.slice(start, start + CONCURRENCY).map((folder) => rootOrNothing(runner, folder)));
-    for (const root of batch) if (root !== undefined) roots.add(root);
+    for (const root of batch) if (root !== undefined && !roots.has(root) && (await belongsToWorkspace(runner, root, realFolders))) roots.add(root);
   }
   return [...roots].slice(0, limit);
 }
@@ -49,15 +54,15 @@ export async function findRepositories(runner: GitRunner, candidates: readonly s
 /** The repository holding `file` (absolute path), when the file is inside one of the workspace's folders. */
 export async function repositoryOfFile(runner: GitRunner, folders: readonly string[], file: string): Promise<string | undefined> {
   if (!folders.some((folder) => isInside(file, folder))) return undefined;
-  const [root] = await findRepositories(runner, [path.dirname(file)]);
+  const [root] = await findRepositories(runner, [path.dirname(file)], folders);
   return root;
 }
 
 /** The repository of the workspace, for a request without a file: the first folder's, else the only one there is. */
 export async function repositoryOfWorkspace(runner: GitRunner, folders: readonly string[]): Promise<string | undefined> {
-  const [first] = await findRepositories(runner, folders.slice(0, 1));
+  const [first] = await findRepositories(runner, folders.slice(0, 1), folders);
   if (first !== undefined) return first;
-  const roots = await findRepositories(runner, repositoryCandidates(folders), 2);
+  const roots = await findRepositories(runner, repositoryCandidates(folders), folders, 2);
   return roots.length === 1 ? roots[0] : undefined;
 }
 
@@ -68,7 +73,7 @@ export async function repositoryOfWorkspace(runner: GitRunner, folders: readonly
 export async function repositoryOfPullRequest(runner: GitRunner, folders: readonly string[], pullRequestUrl: string): Promise<{ root: string; remote: GitRemote }> {
   const pullRequest = requirePullRequestUrl(pullRequestUrl);
   if (folders.length === 0) throw new ChangesError('notAGitRepository', 'Open the folder of a git repository first: the workspace has no folder.');
-  const roots = await findRepositories(runner, repositoryCandidates(folders));
+  const roots = await findRepositories(runner, repositoryCandidates(folders), folders);
   if (roots.length === 0) throw new ChangesError('notAGitRepository', 'No folder of this workspace is a git repository: open a clone of the pull request\u2019s repository.');
   const seen: string[] = [];
   for (const root of roots) {
@@ -130,6 +135,27 @@ function nestedClones(folder: string): string[] {
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && existsSync(path.join(folder, entry.name, '.git')))
     .slice(0, MAX_NESTED_CLONES)
     .map((entry) => path.join(folder, entry.name));
+}
+
+/** At or below a workspace folder; or above one whose folder it tracks (a tree in HEAD). */
+async function belongsToWorkspace(runner: GitRunner, root: string, realFolders: readonly string[]): Promise<boolean> {
+  if (realFolders.some((folder) => path.relative(folder, root) === '' || isInside(root, folder))) return true;
+  for (const folder of realFolders) {
+    if (!isInside(folder, root)) continue;
+    const prefix = path.relative(root, folder).split(path.sep).join('/');
+    const listed = await runner.run(root, ['--literal-pathspecs', 'ls-tree', '-d', '-z', '--name-only', 'HEAD', '--', prefix]);
+    if (listed.code === 0 && listed.stdout.split('\0').includes(prefix)) return true;
+  }
+  return false;
+}
+
+/** The path with symlinks resolved, as git reports roots (the path itself when it cannot be resolved). */
+function realPath(folder: string): string {
+  try {
+    return realpathSync.native(folder);
+  } catch {
+    return path.resolve(folder);
+  }
 }
 
 function isInside(file: string, folder: string): boolean {

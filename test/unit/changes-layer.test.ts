@@ -77,7 +77,7 @@ describe('changes: the one git layer', function () {
       initRepository(path.join(workspace, '.hidden'), { 'd.txt': 'd\n' });
       mkdirSync(path.join(workspace, 'plain'));
       assert.deepEqual(repositoryCandidates([workspace]).map((folder) => path.relative(workspace, folder)).sort(), ['', 'first', 'second']);
-      const roots = await findRepositories(runner, [...repositoryCandidates([workspace]), path.join(first, 'sub-does-not-exist'), first]);
+      const roots = await findRepositories(runner, [...repositoryCandidates([workspace]), path.join(first, 'sub-does-not-exist'), first], [workspace]);
       assert.deepEqual(roots.sort(), [first, second].map((dir) => clientGit(dir, ['rev-parse', '--show-toplevel']).trim()).sort());
     });
 
@@ -103,6 +103,27 @@ describe('changes: the one git layer', function () {
       const own = initRepository(path.join(tempDir, 'own'), { 'c.txt': 'c\n' });
       assert.equal(await repositoryOfWorkspace(runner, [own, one]), top(own));
       assert.equal(await repositoryOfWorkspace(runner, []), undefined);
+    });
+
+    it('a repository above a workspace folder counts when it tracks the folder (a monorepo\u2019s package), not when the folder only sits below it', async () => {
+      const runner = new CliGitRunner();
+      const top = (dir: string): string => clientGit(dir, ['rev-parse', '--show-toplevel']).trim();
+      const mono = initRepository(path.join(tempDir, 'mono'), { 'packages/app/src/index.ts': 'x\n', 'README.md': 'r\n' });
+      const app = path.join(mono, 'packages', 'app');
+      assert.equal(await repositoryOfFile(runner, [app], path.join(app, 'src', 'index.ts')), top(mono));
+      assert.equal(await repositoryOfWorkspace(runner, [app]), top(mono));
+      // A home folder kept in git (dotfiles), with a project folder below it that it does not track.
+      const home = initRepository(path.join(tempDir, 'home'), { '.bashrc': 'x\n' });
+      clientGit(home, ['remote', 'add', 'origin', 'https://github.com/me/dotfiles.git']);
+      const project = path.join(home, 'projects', 'app');
+      mkdirSync(project, { recursive: true });
+      writeFileSync(path.join(project, 'main.ts'), 'y\n');
+      assert.equal(await repositoryOfFile(runner, [project], path.join(project, 'main.ts')), undefined, 'sending names no dotfiles repository');
+      assert.equal(await repositoryOfWorkspace(runner, [project]), undefined);
+      await assert.rejects(
+        fetchRunBranch(runner, { folders: [project], pullRequestUrl: 'https://github.com/me/dotfiles/pull/1', branch: 'codegen/run-1', runId: 1 }),
+        (error: unknown) => error instanceof ChangesError && error.kind === 'notAGitRepository',
+      );
     });
 
     it('reads what sending needs: branch, commit and the tracked remote; a detached HEAD and a repository without commits too', async () => {
