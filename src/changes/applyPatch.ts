@@ -1,14 +1,14 @@
 // Applying a branch's changes to the working tree without switching branch: the diff base..tip as a binary
 // patch, through `git apply --3way`. Like a merge: what applies is staged, what conflicts is left with conflict
 // markers and unmerged index entries; git either applies everything or nothing. Files with unstaged edits
-// are refused beforehand (as git merge refuses), and the tree is compared before and after a refusal, so a
-// partly applied patch is never reported as success or as "nothing happened".
+// are refused beforehand (as git merge refuses), and the tree's status is compared before and after a refusal,
+// so a partly applied patch is never reported as success or as "nothing happened".
 
 import { changedFiles, type ChangedFile } from './changedFiles';
 import { sanitizeGitMessage } from './errors';
-import { gitFailure, type GitRunner } from './gitRunner';
-import { assertSafeRevision, nulSeparated } from './repository';
-import { parseStatusEntries, workingTreeState } from './workingTree';
+import { mustSucceed, type GitRunner } from './gitRunner';
+import { assertSafeRevision } from './repository';
+import { differingPaths, workingTreeState } from './workingTree';
 
 export type ApplyRefusal =
   /** Files the patch touches have unstaged edits: stash or stage them first. */
@@ -56,41 +56,17 @@ export async function applyChanges(runner: GitRunner, root: string, request: App
     return { kind: 'refused', reason: 'untrackedInTheWay', files: inTheWay, detail: 'Untracked files stand where the branch adds files; move them away first.' };
   }
 
-  const before = await treeFingerprint(runner, root);
   const diffArgs = ['diff-tree', '-r', '-p', '--binary', '--full-index', '--no-color', '-M', request.base, request.tip];
-  const patch = await runner.run(root, diffArgs, { binary: true });
-  if (patch.code !== 0 || !patch.stdoutBytes) throw gitFailure(diffArgs, patch);
-  const applied = await runner.run(root, ['apply', '--3way', '--whitespace=nowarn', '-'], { input: patch.stdoutBytes });
+  const patch = await mustSucceed(runner, root, diffArgs, { binary: true });
+  const applied = await runner.run(root, ['apply', '--3way', '--whitespace=nowarn', '-'], { input: patch.stdoutBytes ?? new Uint8Array() });
   if (applied.code === 0) return { kind: 'applied', files };
 
-  const conflicted = await unmergedPaths(runner, root);
-  if (conflicted.length > 0) return { kind: 'conflicts', files, conflicted };
+  const after = await workingTreeState(runner, root);
+  if (after.conflicted.length > 0) return { kind: 'conflicts', files, conflicted: after.conflicted };
   const detail = sanitizeGitMessage(applied.stderr);
-  const after = await treeFingerprint(runner, root);
-  const changedPaths = differingPaths(before, after);
+  const changedPaths = differingPaths(state, after);
   if (changedPaths.length > 0) return { kind: 'partlyApplied', changedPaths, detail };
   return { kind: 'refused', reason: 'doesNotApply', files: refusedPaths(applied.stderr, touched), detail };
-}
-
-async function unmergedPaths(runner: GitRunner, root: string): Promise<string[]> {
-  const args = ['ls-files', '-u', '-z'];
-  const result = await runner.run(root, args);
-  if (result.code !== 0) throw gitFailure(args, result);
-  // `<mode> <object> <stage>\t<path>`, one line per stage.
-  return [...new Set(nulSeparated(result.stdout).map((line) => line.slice(line.indexOf('\t') + 1)))];
-}
-
-/** Every path git reports as changed, untracked or conflicted, with its whole status entry (index objects included). */
-async function treeFingerprint(runner: GitRunner, root: string): Promise<Map<string, string>> {
-  const args = ['status', '--porcelain=v2', '-z', '--untracked-files=all', '--ignore-submodules=none'];
-  const result = await runner.run(root, args);
-  if (result.code !== 0) throw gitFailure(args, result);
-  return new Map(parseStatusEntries(result.stdout).map((entry) => [entry.path, entry.raw]));
-}
-
-function differingPaths(before: Map<string, string>, after: Map<string, string>): string[] {
-  const paths = new Set([...before.keys(), ...after.keys()]);
-  return [...paths].filter((file) => before.get(file) !== after.get(file)).sort();
 }
 
 /** Paths named in `error: <path>: ...` lines of git apply, restricted to the patch's own paths. */

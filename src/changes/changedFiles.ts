@@ -2,7 +2,7 @@
 // (renames detected), and the bytes of any file at any commit. Read-only: objects only, never the working tree.
 
 import { ChangesError } from './errors';
-import { gitFailure, type GitRunner } from './gitRunner';
+import { gitFailure, mustSucceed, type GitRunner } from './gitRunner';
 import { assertSafeRevision, resolveCommit } from './repository';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'typeChanged' | 'unmerged' | 'unknown';
@@ -68,9 +68,7 @@ export async function changedFiles(runner: GitRunner, root: string, base: string
   assertSafeRevision(base);
   assertSafeRevision(tip);
   const args = ['diff-tree', '-r', '-z', '--no-commit-id', '--name-status', '-M', base, tip];
-  const result = await runner.run(root, args);
-  if (result.code !== 0) throw gitFailure(args, result);
-  return parseNameStatus(result.stdout);
+  return parseNameStatus((await mustSucceed(runner, root, args)).stdout);
 }
 
 /** HEAD, merge-base(HEAD, tip), tip and the files changed from the base to the tip. Throws `noCommonHistory`. */
@@ -92,13 +90,11 @@ export async function readBlob(runner: GitRunner, root: string, revision: string
   assertSafeRevision(revision);
   if (path === '' || path.startsWith('/') || path.includes('\0')) throw new ChangesError('gitFailed', `${JSON.stringify(path)} is not a repository path.`);
   const listArgs = ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', `${revision}^{commit}`, '--', path];
-  const listed = await runner.run(root, listArgs);
-  if (listed.code !== 0) throw gitFailure(listArgs, listed);
+  const listed = await mustSucceed(runner, root, listArgs);
   // `<mode> SP <type> SP <object> TAB <path>`; only an entry for exactly this path counts.
   const entry = listed.stdout.split('\0').find((line) => line.slice(line.indexOf('\t') + 1) === path);
   const [mode, type, object] = entry?.slice(0, entry.indexOf('\t')).split(' ') ?? [];
   if (type !== 'blob' || object === undefined || mode === undefined) return undefined;
-  const blob = await runner.run(root, ['cat-file', 'blob', object], { binary: true });
-  if (blob.code !== 0 || !blob.stdoutBytes) throw gitFailure(['cat-file', 'blob'], blob);
-  return blob.stdoutBytes;
+  const blob = await mustSucceed(runner, root, ['cat-file', 'blob', object], { binary: true });
+  return blob.stdoutBytes ?? new Uint8Array();
 }

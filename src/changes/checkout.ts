@@ -5,7 +5,7 @@
 
 import { assertValidBranchName } from './branchName';
 import { ChangesError } from './errors';
-import { gitFailure, type GitRunner } from './gitRunner';
+import { gitFailure, mustSucceed, type GitRunner } from './gitRunner';
 import { fastForwardBranch, planLocalBranch, setUpstream, worktreeHolding } from './localBranch';
 import { refSha, resolveCommit } from './repository';
 import { workingTreeState } from './workingTree';
@@ -122,8 +122,7 @@ export async function switchBack(runner: GitRunner, root: string, previous: Prev
 
 /** `stash@{n}` of the stash commit `sha`, if it is still in the list. */
 export async function stashEntry(runner: GitRunner, root: string, sha: string): Promise<string | undefined> {
-  const listed = await runner.run(root, ['stash', 'list', '--format=%H']);
-  if (listed.code !== 0) throw gitFailure(['stash', 'list'], listed);
+  const listed = await mustSucceed(runner, root, ['stash', 'list', '--format=%H']);
   const index = listed.stdout.split('\n').indexOf(sha);
   return index < 0 ? undefined : `stash@{${index}}`;
 }
@@ -167,9 +166,4 @@ async function undoFailedSwitch(
   const entry = await stashEntry(runner, root, attempt.stash.sha);
   const applied = entry ? await runner.run(root, ['stash', 'pop', '--index', '--quiet', entry]) : undefined;
   if (!applied || applied.code !== 0) throw new ChangesError('gitFailed', `${reason}${keptIn}`);
-}
-
-async function mustSucceed(runner: GitRunner, root: string, args: string[]): Promise<void> {
-  const result = await runner.run(root, args);
-  if (result.code !== 0) throw gitFailure(args, result);
 }

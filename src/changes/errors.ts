@@ -24,6 +24,8 @@ export type ChangesErrorKind =
   | 'noCommonHistory'
   /** git ran longer than its timeout and was stopped. */
   | 'timedOut'
+  /** The workspace is not trusted: no git was started. */
+  | 'untrustedWorkspace'
   /** A git command failed in a way none of the kinds above describes. */
   | 'gitFailed';
 

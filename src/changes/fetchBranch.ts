@@ -1,23 +1,30 @@
-// Fetching a run's PR branch: from the remote that holds the PR's repository, into a private ref of the run
-// (`refs/codegen/runs/<runId>`), which no branch list shows and nothing but this code moves. The working tree,
-// the index, HEAD and the user's branches and remote-tracking refs are never touched.
+// The one fetch: a run's PR branch, from the remote of the workspace's repository that holds the PR's
+// repository (repositoryOfPullRequest), with the git CLI and an explicit refspec into a private ref of the run
+// (`refs/codegen/runs/<runId>`), which no branch list shows and nothing but this code moves. `--refmap=` keeps
+// git from updating refs/remotes/*: the working tree, the index, HEAD and the user's branches and
+// remote-tracking refs are never touched. Credentials are git's own (credential helpers, SSH keys); nothing
+// prompts. Each failure is worded here, once, for the user.
 
 import { assertGitAcceptsBranchName, assertValidBranchName } from './branchName';
-import { ChangesError, sanitizeGitMessage, type ChangesErrorKind } from './errors';
+import { ChangesError, isChangesError, sanitizeGitMessage, type ChangesErrorKind } from './errors';
 import type { GitRunner } from './gitRunner';
-import { listRemotes, pickRemote, requirePullRequestUrl, type GitRemote } from './prRemote';
+import { remoteHost, type GitRemote } from './remotes';
+import { repositoryOfPullRequest } from './repositories';
 import { refSha, resolveRepository } from './repository';
 
 export const RUN_REF_PREFIX = 'refs/codegen/runs/';
 
-export interface FetchBranchRequest {
-  /** Any folder of the working tree. */
-  folder: string;
-  /** The PR's `url`, e.g. `https://github.com/acme/widgets/pull/107`. */
-  pullRequestUrl: string;
-  /** The PR's `head_branch_name` (untrusted). */
-  branch: string;
+export interface RunBranchTarget {
   runId: number;
+  /** The PR's `url`, e.g. `https://github.com/acme/widgets/pull/107` (untrusted: parsed strictly). */
+  pullRequestUrl: string;
+  /** The PR's `head_branch_name` (untrusted: checked as a branch name). */
+  branch: string;
+}
+
+export interface FetchRunBranchRequest extends RunBranchTarget {
+  /** The workspace's local folders (see repositoryOfPullRequest). */
+  folders: readonly string[];
   /** Default: the runner's. */
   timeoutMs?: number;
 }
@@ -40,29 +47,26 @@ export function runRef(runId: number): string {
 /**
  * Fetches `refs/heads/<branch>` of the PR's remote into runRef(runId). Throws ChangesError: invalidBranchName,
  * invalidPullRequestUrl, notAGitRepository, noMatchingRemote, branchNotFound, authFailed, fetchFailed,
- * timedOut, gitMissing.
+ * timedOut, gitMissing, untrustedWorkspace. Nothing runs git before the run id, branch and url are checked.
  */
-export async function fetchPullRequestBranch(runner: GitRunner, request: FetchBranchRequest): Promise<FetchedBranch> {
+export async function fetchRunBranch(runner: GitRunner, request: FetchRunBranchRequest): Promise<FetchedBranch> {
   const ref = runRef(request.runId);
   assertValidBranchName(request.branch);
-  const pullRequest = requirePullRequestUrl(request.pullRequestUrl);
-  const root = await resolveRepository(runner, request.folder);
+  const { root, remote } = await repositoryOfPullRequest(runner, request.folders, request.pullRequestUrl);
   await assertGitAcceptsBranchName(runner, root, request.branch);
-  const remotes = await listRemotes(runner, root);
-  const remote = pickRemote(pullRequest, remotes);
-  if (!remote) {
-    const known = remotes.length === 0 ? 'it has no remote' : `its remotes are ${remotes.map((candidate) => candidate.name).join(', ')}`;
-    throw new ChangesError('noMatchingRemote', `No remote of this repository points at ${pullRequest.fullName} (${known}).`);
-  }
   const args = [
     '-c', 'gc.auto=0', '-c', 'maintenance.auto=false',
     // --refmap= : no opportunistic update of refs/remotes/<remote>/<branch>; only the private ref moves.
     'fetch', '--no-tags', '--no-recurse-submodules', '--refmap=', '--quiet', '--', remote.name, `+refs/heads/${request.branch}:${ref}`,
   ];
-  const result = await runner.run(root, args, request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs });
+  const result = await runner.run(root, args, request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }).catch((error: unknown) => {
+    if (!isChangesError(error, 'timedOut')) throw error;
+    throw new ChangesError('timedOut', `Fetching ${request.branch} from ${remote.name} took too long and was stopped: the remote did not answer in time.`, error.gitMessage);
+  });
   if (result.code !== 0) {
     const kind = classifyFetchFailure(result.stderr);
-    throw new ChangesError(kind, fetchFailureMessage(kind, request.branch, remote), sanitizeGitMessage(result.stderr));
+    const said = sanitizeGitMessage(result.stderr);
+    throw new ChangesError(kind, fetchFailureMessage(kind, request.branch, remote, said), said);
   }
   const tipSha = await refSha(runner, root, ref);
   if (!tipSha) throw new ChangesError('fetchFailed', `The fetch of ${request.branch} from ${remote.name} reported success but left no ${ref}.`);
@@ -98,13 +102,16 @@ export function classifyFetchFailure(stderr: string): Extract<ChangesErrorKind, 
   return 'fetchFailed';
 }
 
-function fetchFailureMessage(kind: ChangesErrorKind, branch: string, remote: GitRemote): string {
+/** The one wording of each fetch failure, shown to the user as it is. */
+function fetchFailureMessage(kind: ChangesErrorKind, branch: string, remote: GitRemote, said: string): string {
   switch (kind) {
     case 'branchNotFound':
-      return `The branch ${branch} is not on ${remote.name} any more (it may have been deleted after the merge).`;
-    case 'authFailed':
-      return `${remote.name} refused the fetch of ${branch}: check your git credentials for it.`;
+      return `The pull request branch ${branch} is gone from ${remote.name} (deleted after the merge?).`;
+    case 'authFailed': {
+      const host = remoteHost(remote.fetchUrl) ?? remote.name;
+      return `${remote.name} refused the fetch of ${branch}: git's credentials for ${host} are missing or have no access to it. Set them up for git itself (a credential helper for https, an SSH key for ssh), check with "git fetch ${remote.name}" in a terminal, then try again.`;
+    }
     default:
-      return `Fetching ${branch} from ${remote.name} failed.`;
+      return `Fetching ${branch} from ${remote.name} failed${said ? `: ${said.split('\n')[0]}` : '.'}`;
   }
 }

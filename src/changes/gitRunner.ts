@@ -1,7 +1,9 @@
-// Running git: an injectable GitRunner (args in a folder -> exit code and output) and its CLI implementation.
+// Running git: an injectable GitRunner (args in a folder -> exit code and output), its CLI implementation (the
+// only place the extension starts git), and mustSucceed for commands whose failure is an error.
 // The CLI runner never uses a shell, never waits for a credential or passphrase prompt, and never outlives
 // its timeout: git runs without a terminal (its own session on POSIX), with prompts off and askpass
-// programs removed, and is killed (with its whole process group) when it takes too long.
+// programs removed, and is killed (with its whole process group) when it takes too long. With a trust gate
+// (isTrusted), it starts no git at all while the workspace is not trusted.
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,7 +30,8 @@ export interface GitResult {
 
 /**
  * Runs `git <args>` in `cwd`. A non-zero exit is a result, not an error. Throws ChangesError `gitMissing` when
- * git cannot be started, `timedOut` when it was stopped, `gitFailed` when its output outgrew the limit.
+ * git cannot be started, `timedOut` when it was stopped, `gitFailed` when its output outgrew the limit,
+ * `untrustedWorkspace` when the trust gate is closed (then nothing was started).
  */
 export interface GitRunner {
   run(cwd: string, args: readonly string[], options?: GitRunOptions): Promise<GitResult>;
@@ -43,6 +46,12 @@ export interface CliGitRunnerOptions {
   maxOutputBytes?: number;
   /** Environment to start from (default process.env); see gitEnvironment. */
   baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * The trust gate, asked before every command: while it says false no git process starts (a repository's
+   * config and hooks can run programs) and run() throws `untrustedWorkspace`. The editor wires the workspace's
+   * trust here; without a gate (tests, tools) git always runs.
+   */
+  isTrusted?: () => boolean;
 }
 
 export const DEFAULT_GIT_TIMEOUT_MS = 60_000;
@@ -81,8 +90,10 @@ export class CliGitRunner implements GitRunner {
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly isTrusted: () => boolean;
 
   constructor(options: CliGitRunnerOptions = {}) {
+    this.isTrusted = options.isTrusted ?? (() => true);
     this.gitPath = options.gitPath ?? 'git';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
     this.maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
@@ -90,6 +101,9 @@ export class CliGitRunner implements GitRunner {
   }
 
   run(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
+    if (!this.isTrusted()) {
+      return Promise.reject(new ChangesError('untrustedWorkspace', 'Codegen runs no git in an untrusted workspace: trust this workspace (Manage Workspace Trust) to use git with Codegen.'));
+    }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const ownSession = process.platform !== 'win32';
     return new Promise<GitResult>((resolve, reject) => {
@@ -121,7 +135,7 @@ export class CliGitRunner implements GitRunner {
         child.stderr.destroy();
       };
       const timer = setTimeout(() => stop('timedOut'), timeoutMs);
-      const describe = `git ${args.slice(0, 2).join(' ')}`;
+      const describe = `git ${commandName(args)}`;
 
       child.stdout.on('data', (chunk: Buffer) => {
         stdoutBytes += chunk.length;
@@ -165,14 +179,21 @@ export class CliGitRunner implements GitRunner {
   }
 }
 
-/** Runs git and answers stdout; a non-zero exit throws ChangesError `gitFailed` with git's words. */
-export async function gitOutput(runner: GitRunner, cwd: string, args: readonly string[], options?: GitRunOptions): Promise<string> {
+/** Runs git and answers its result; a non-zero exit throws ChangesError `gitFailed` with git's words. */
+export async function mustSucceed(runner: GitRunner, cwd: string, args: readonly string[], options?: GitRunOptions): Promise<GitResult> {
   const result = await runner.run(cwd, args, options);
   if (result.code !== 0) throw gitFailure(args, result);
-  return result.stdout;
+  return result;
 }
 
-export function gitFailure(args: readonly string[], result: GitResult, kind: 'gitFailed' = 'gitFailed'): ChangesError {
+export function gitFailure(args: readonly string[], result: GitResult): ChangesError {
   const said = sanitizeGitMessage(result.stderr);
-  return new ChangesError(kind, `git ${args.slice(0, 2).join(' ')} failed (exit ${result.code})${said ? `: ${said.split('\n')[0]}` : ''}`, said);
+  return new ChangesError('gitFailed', `git ${commandName(args)} failed (exit ${result.code})${said ? `: ${said.split('\n')[0]}` : ''}`, said);
+}
+
+/** The subcommand (and its first argument) for messages: `-c key=value` pairs and leading options skipped. */
+function commandName(args: readonly string[]): string {
+  let index = 0;
+  while (index < args.length && (args[index] ?? '').startsWith('-')) index += args[index] === '-c' ? 2 : 1;
+  return args.slice(index, index + 2).join(' ');
 }

@@ -1,5 +1,8 @@
-// Bringing a run's work back, without VS Code: fetch the PR branch, list and read its changes, check it out
-// (stash, worktree) or apply it to the working tree. Every function takes a GitRunner; CliGitRunner runs git.
+// The one git layer, without VS Code. Running git: CliGitRunner (behind a trust gate) and mustSucceed. Finding
+// a repository of the workspace (of a file, of the workspace, of a pull request): repositories.ts. Choosing a
+// remote, for sending and bringing back alike: chooseRemote. Fetching a run's PR branch: fetchRunBranch. Reading
+// the working tree: workingTreeState. Then list, read, check out (stash, worktree) or apply the branch's changes.
+// Every function takes a GitRunner.
 
 export { applyChanges, type ApplyRefusal, type ApplyRequest, type ApplyResult } from './applyPatch';
 export { assertGitAcceptsBranchName, assertValidBranchName, branchNameProblem, MAX_BRANCH_NAME_LENGTH } from './branchName';
@@ -9,11 +12,14 @@ export {
   type PreviousHead, type SavedStash, type SwitchBackResult, type SwitchRequest, type SwitchResult,
 } from './checkout';
 export { ChangesError, isChangesError, sanitizeGitMessage, type ChangesErrorKind } from './errors';
-export { classifyFetchFailure, deleteRunRef, fetchPullRequestBranch, runRef, RUN_REF_PREFIX, type FetchBranchRequest, type FetchedBranch } from './fetchBranch';
-export { CliGitRunner, DEFAULT_GIT_TIMEOUT_MS, GIT_GLOBAL_ARGS, gitEnvironment, type CliGitRunnerOptions, type GitResult, type GitRunner, type GitRunOptions } from './gitRunner';
+export { classifyFetchFailure, deleteRunRef, fetchRunBranch, runRef, RUN_REF_PREFIX, type FetchedBranch, type FetchRunBranchRequest, type RunBranchTarget } from './fetchBranch';
+export { CliGitRunner, DEFAULT_GIT_TIMEOUT_MS, GIT_GLOBAL_ARGS, gitEnvironment, mustSucceed, type CliGitRunnerOptions, type GitResult, type GitRunner, type GitRunOptions } from './gitRunner';
 export { planLocalBranch, type LocalBranchPlan } from './localBranch';
-export { listRemotes, parsePullRequestUrl, pickRemote, remoteHost, type GitRemote, type PullRequestLocation } from './prRemote';
+export {
+  chooseRemote, chooseRemoteForPullRequest, parsePullRequestUrl, rankRemotes, readRemotes, remoteHost,
+  type ChosenRemote, type GitRemote, type PullRequestLocation, type RemotePreference, type RepositoryRemotes,
+} from './remotes';
+export { findRepositories, readRepositoryInfo, repositoryCandidates, repositoryOfFile, repositoryOfPullRequest, repositoryOfWorkspace, type RepositoryInfo } from './repositories';
 export { resolveCommit, resolveRepository } from './repository';
-export { parseStatus, workingTreeState, type WorkingTreeState } from './workingTree';
+export { differingPaths, parseStatus, workingTreeState, type WorkingTreeState } from './workingTree';
 export { addWorktree, type WorktreeRequest, type WorktreeResult } from './worktree';
-export { fetchRunBranch, locateRepository, type EditorGitFetcher, type RunBranchTarget } from './runBranch';

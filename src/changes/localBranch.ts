@@ -1,7 +1,7 @@
 // The local branch a PR branch is checked out as (same name): whether it exists, and how it relates to the
 // fetched tip. A local branch with commits the tip lacks is never moved: those commits are the user's.
 
-import { gitFailure, type GitRunner } from './gitRunner';
+import { mustSucceed, type GitRunner } from './gitRunner';
 import { isAncestor, refSha } from './repository';
 
 export type LocalBranchPlan =
@@ -28,8 +28,7 @@ export async function planLocalBranch(runner: GitRunner, root: string, branch: s
 /** The folder of a worktree (this one included) that has `branch` checked out, if any. */
 export async function worktreeHolding(runner: GitRunner, root: string, branch: string): Promise<string | undefined> {
   const args = ['worktree', 'list', '--porcelain'];
-  const result = await runner.run(root, args);
-  if (result.code !== 0) throw gitFailure(args, result);
+  const result = await mustSucceed(runner, root, args);
   let current: string | undefined;
   for (const line of result.stdout.split('\n')) {
     if (line.startsWith('worktree ')) current = line.slice('worktree '.length);
@@ -40,9 +39,7 @@ export async function worktreeHolding(runner: GitRunner, root: string, branch: s
 
 /** Moves a branch that is checked out nowhere from `from` to `to` (compare-and-swap: fails if it moved meanwhile). */
 export async function fastForwardBranch(runner: GitRunner, root: string, branch: string, from: string, to: string): Promise<void> {
-  const args = ['update-ref', '-m', 'codegen: fast-forward to the pull request branch', `refs/heads/${branch}`, to, from];
-  const result = await runner.run(root, args);
-  if (result.code !== 0) throw gitFailure(args, result);
+  await mustSucceed(runner, root, ['update-ref', '-m', 'codegen: fast-forward to the pull request branch', `refs/heads/${branch}`, to, from]);
 }
 
 /**

@@ -54,8 +54,3 @@ export async function refSha(runner: GitRunner, root: string, ref: string): Prom
   const result = await runner.run(root, ['rev-parse', '--verify', '--quiet', ref]);
   return result.code === 0 ? result.stdout.trim() || undefined : undefined;
 }
-
-/** Paths from NUL-separated git output. */
-export function nulSeparated(output: string): string[] {
-  return output.split('\0').filter((part) => part !== '');
-}

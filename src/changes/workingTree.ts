@@ -1,7 +1,8 @@
-// The state of the working tree and index, from `git status --porcelain=v2 -z --branch`: what is changed,
-// untracked or conflicted, and where HEAD is. Everything that could lose work asks this first.
+// The one status reader: the state of the working tree and index, from `git status --porcelain=v2 -z --branch`:
+// what is changed, untracked or conflicted (unmerged entries), where HEAD is, and every entry as git wrote it,
+// to compare the tree before and after an operation. Everything that could lose work asks this first.
 
-import { gitFailure, type GitRunner } from './gitRunner';
+import { mustSucceed, type GitRunner } from './gitRunner';
 
 export interface WorkingTreeState {
   /** The current branch; undefined when HEAD is detached. */
@@ -18,6 +19,8 @@ export interface WorkingTreeState {
   conflicted: string[];
   /** True when anything at all is changed, untracked or conflicted. */
   dirty: boolean;
+  /** Every changed, untracked or conflicted path with its whole status entry (index objects included): equal entries, equal state. */
+  entries: Map<string, string>;
 }
 
 export interface StatusEntry {
@@ -50,8 +53,9 @@ export function parseStatusEntries(output: string): StatusEntry[] {
 
 /** Parses `git status --porcelain=v2 -z --branch --untracked-files=all`. */
 export function parseStatus(output: string): WorkingTreeState {
-  const state: WorkingTreeState = { branch: undefined, headSha: undefined, detached: false, changed: [], unstaged: [], untracked: [], conflicted: [], dirty: false };
+  const state: WorkingTreeState = { branch: undefined, headSha: undefined, detached: false, changed: [], unstaged: [], untracked: [], conflicted: [], dirty: false, entries: new Map() };
   for (const entry of parseStatusEntries(output)) {
+    if (entry.kind !== '#') state.entries.set(entry.path, entry.raw);
     if (entry.kind === '#' && entry.raw.startsWith('# branch.oid ')) {
       const oid = entry.raw.slice('# branch.oid '.length);
       state.headSha = oid === '(initial)' ? undefined : oid;
@@ -84,7 +88,11 @@ function afterSpaces(field: string, count: number): string {
 
 export async function workingTreeState(runner: GitRunner, root: string): Promise<WorkingTreeState> {
   const args = ['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignore-submodules=none'];
-  const result = await runner.run(root, args);
-  if (result.code !== 0) throw gitFailure(args, result);
-  return parseStatus(result.stdout);
+  return parseStatus((await mustSucceed(runner, root, args)).stdout);
+}
+
+/** The paths whose status entries differ between two states (changed, staged, conflicted, created or removed). */
+export function differingPaths(before: WorkingTreeState, after: WorkingTreeState): string[] {
+  const paths = new Set([...before.entries.keys(), ...after.entries.keys()]);
+  return [...paths].filter((file) => before.entries.get(file) !== after.entries.get(file)).sort();
 }

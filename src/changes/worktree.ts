@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { assertValidBranchName } from './branchName';
 import { ChangesError } from './errors';
-import { gitFailure, type GitRunner } from './gitRunner';
+import { mustSucceed, type GitRunner } from './gitRunner';
 import { fastForwardBranch, planLocalBranch, setUpstream, worktreeHolding } from './localBranch';
 import { resolveCommit } from './repository';
 
@@ -41,8 +41,7 @@ export async function addWorktree(runner: GitRunner, root: string, request: Work
 
   if (plan.kind === 'fastForward') await fastForwardBranch(runner, root, branch, plan.localSha, tipSha);
   const args = plan.kind === 'create' ? ['worktree', 'add', '--no-track', '-b', branch, dir, tipSha] : ['worktree', 'add', dir, branch];
-  const result = await runner.run(root, args);
-  if (result.code !== 0) throw gitFailure(args, result);
+  await mustSucceed(runner, root, args);
   if (plan.kind === 'create' && request.remoteName !== undefined) await setUpstream(runner, root, branch, request.remoteName);
   return { kind: 'added', path: dir, branch, tipSha, createdBranch: plan.kind === 'create', fastForwarded: plan.kind === 'fastForward' };
 }

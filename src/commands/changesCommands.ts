@@ -1,15 +1,14 @@
 // Bringing the agent's work back into the editor: review
 // the PR branch in VS Code's multi-diff editor (files read-only from git objects, the working tree
 // untouched), check it out (with uncommitted changes: stash and switch, or a new worktree, or cancel; and
-// back again), or apply its changes to the working tree as a 3-way patch. The git work is in src/changes.
-import * as fs from 'fs';
+// back again), or apply its changes to the working tree as a 3-way patch. The git work is in src/changes (the
+// one git layer); its messages for failures are shown as they are.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AgentRun, PullRequest } from '../api/types';
 import {
   addWorktree,
   applyChanges,
-  CliGitRunner,
   compareWithHead,
   fetchRunBranch,
   isChangesError,
@@ -19,6 +18,7 @@ import {
   workingTreeState,
   type ChangedFile,
   type FetchedBranch,
+  type GitRunner,
   type PreviousHead,
   type SavedStash,
 } from '../changes';
@@ -34,7 +34,13 @@ export interface ChangesDeps {
   resolve(argument: unknown): { run: AgentRun; pr: PullRequest } | undefined;
   /** The run's changes were opened: its "to review" marker goes. */
   markReviewed(runId: number): void;
-  git: { repositoryRoots(): Promise<string[]>; fetch(root: string, remote: string, branch: string): Promise<void>; refresh(root: string): Promise<void> };
+  git: ChangesGit;
+}
+
+/** The git layer as the editor gives it (GitAdapter): the one runner (behind the workspace's trust) and the git view's refresh. */
+export interface ChangesGit {
+  readonly runner: GitRunner;
+  refresh(root: string): Promise<void>;
 }
 
 interface ContentQuery {
@@ -54,10 +60,13 @@ interface Departure {
 }
 
 export class RunChangesCommands {
-  private readonly runner = new CliGitRunner();
   private readonly departures = new Map<string, Departure>();
 
   constructor(private readonly deps: ChangesDeps) {}
+
+  private get runner(): GitRunner {
+    return this.deps.git.runner;
+  }
 
   /** Review changes: the multi-diff of merge-base(HEAD, branch) against the branch tip. */
   async review(argument: unknown): Promise<string | undefined> {
@@ -216,36 +225,19 @@ export class RunChangesCommands {
       return undefined;
     }
     const local = folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
-    // The workspace folders, the clones directly inside them (as VS Code's git scans one level), and every
-    // repository the git extension knows.
-    const candidates = [...local, ...local.flatMap(nestedClones), ...(await this.deps.git.repositoryRoots())];
     try {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Codegen: fetching {0}', target.pr.headBranchName.slice(0, 120)) },
-        () => fetchRunBranch(this.runner, { runId: target.run.id, pullRequestUrl: target.pr.url, branch: target.pr.headBranchName }, candidates, { editorGit: this.deps.git, log: this.deps.log }),
+        () => fetchRunBranch(this.runner, { runId: target.run.id, pullRequestUrl: target.pr.url, branch: target.pr.headBranchName, folders: local }),
       );
     } catch (error) {
-      const message = isChangesError(error) ? this.explain(error.kind, error.message) : vscode.l10n.t('Could not fetch the pull request branch: {0}', error instanceof Error ? error.message : String(error));
-      this.deps.log.warn(`Fetching the branch of run ${target.run.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      // The core words each git failure once, for the user; anything else gets this one sentence.
+      const message = isChangesError(error) ? error.message : vscode.l10n.t('Could not fetch the pull request branch: {0}', error instanceof Error ? error.message : String(error));
+      const said = isChangesError(error) && error.gitMessage ? ` git said: ${error.gitMessage}` : '';
+      this.deps.log.warn(`Fetching the branch of run ${target.run.id} failed: ${error instanceof Error ? error.message : String(error)}${said}`);
       const showLog = vscode.l10n.t('Show log');
       void ui.showMessage({ severity: 'error', message, actions: [showLog] }).then((choice) => choice === showLog && this.deps.log.show());
       return undefined;
-    }
-  }
-
-  private explain(kind: string, message: string): string {
-    switch (kind) {
-      case 'branchNotFound':
-        return vscode.l10n.t('The pull request branch is gone from the remote (deleted after a merge?). {0}', message);
-      case 'authFailed':
-        return vscode.l10n.t('The remote refused the fetch: sign in to it in VS Code or configure git credentials. {0}', message);
-      case 'noMatchingRemote':
-      case 'notAGitRepository':
-      case 'invalidBranchName':
-      case 'gitMissing':
-        return message;
-      default:
-        return vscode.l10n.t('Could not fetch the pull request branch: {0}', message);
     }
   }
 
@@ -322,19 +314,6 @@ export class RunChangesCommands {
           : vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed.', result.branch);
     void ui.showMessage({ severity: 'warning', message });
     return message;
-  }
-}
-
-/** Folders directly inside `folder` that are git working trees (have a .git entry). */
-function nestedClones(folder: string): string[] {
-  try {
-    return fs
-      .readdirSync(folder, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && fs.existsSync(path.join(folder, entry.name, '.git')))
-      .slice(0, 50)
-      .map((entry) => path.join(folder, entry.name));
-  } catch {
-    return [];
   }
 }
 

@@ -42,7 +42,9 @@ export class SendPipeline {
     const picked = input.request ?? (await dialogs.pickRequest(input));
     if (!picked || picked.request.trim() === '') return this.notSent(dialogs, 'noRequest');
 
-    const gitInfo = await git;
+    // The repository decision chose the remote (chooseRemote): the prompt names that one.
+    const lookup = await repository;
+    const gitInfo = withChosenRemote(await git, lookup);
     const maxChars = input.maxChars ?? host.settings.maxChars();
     const plan = planPrompt(input.target, picked.request, gitInfo, maxChars, host.extensionVersion);
     let built = buildPrompt(plan);
@@ -79,7 +81,7 @@ export class SendPipeline {
       return this.notSent(dialogs, 'secrets', findings.map((f) => `${f.kind} ${f.where}`).join(', '));
     }
 
-    const repoId = await this.decideRepository(await repository, dialogs);
+    const repoId = await this.decideRepository(lookup, dialogs);
     if (repoId === false) return this.notSent(dialogs, 'repositoryLookup');
     if (repoId === 'access') return this.notSent(dialogs, 'access');
 
@@ -163,6 +165,10 @@ export class SendPipeline {
     dialogs.notSent?.(reason);
     return message === undefined ? { kind: 'notSent', reason } : { kind: 'notSent', reason, message };
   }
+}
+
+function withChosenRemote(git: GitContext | undefined, lookup: RepositoryLookup): GitContext | undefined {
+  return git && lookup.kind === 'chosen' && lookup.remote ? { ...git, remoteUrl: lookup.remote.fetchUrl } : git;
 }
 
 function messageOf(error: unknown): string {

@@ -4,6 +4,7 @@
 // (the API session, settings, the run store, the secret scanner) comes in through SendHost.
 
 import type { AgentRun, CodegenApi, CreateRunInput } from '../api/types';
+import type { GitRemote } from '../changes/remotes';
 import type { DiagnosticInfo, GitInfo, SelectionRange, SourceDocument } from '../context';
 import type { PromptHistory } from '../context/history';
 import type { Clock } from '../util/clock';
@@ -18,6 +19,13 @@ export type SendOrigin = 'runOnSelection' | 'runOnFile' | 'newRun' | 'quickFix' 
 export interface GitContext extends GitInfo {
   /** The repository root as a path (posix), to make the file's path relative to it. */
   rootPath?: string;
+  /**
+   * The repository's remotes: the repository decision chooses among them (chooseRemote, as bringing back does)
+   * the one whose owner/name the organization has, and `remoteUrl` becomes its URL. Without them, `remoteUrl` is used.
+   */
+  remotes?: GitRemote[];
+  /** The remote the current branch tracks (ranks first among remotes that fit). */
+  trackingRemote?: string;
 }
 
 /** Code from an editor: the document as it was when the work was sent. */

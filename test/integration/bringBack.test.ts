@@ -143,7 +143,7 @@ describe('Bring the work back (git-backed simulator)', function () {
     const id = await finishedRunWithPr();
     assert.ok(sim.deleteRunBranch(id));
     await vscode.commands.executeCommand('codegen.reviewChanges', id);
-    await waitFor(() => ui.messagesMatching(/gone from the remote/)[0], 'the branch-not-found message');
+    await waitFor(() => ui.messagesMatching(/branch codegen\/run-\d+ is gone from origin/)[0], 'the branch-not-found message');
     const h = await hooks();
     const other = sim.addRun({ prompt: 'API work', status: 'COMPLETE', pullRequest: true, repoId: 102 });
     await vscode.commands.executeCommand('codegen.refreshRuns');

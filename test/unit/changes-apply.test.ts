@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { FakeClock } from '../../src/util/clock';
 import { applyChanges } from '../../src/changes/applyPatch';
 import { compareWithHead, type BranchComparison } from '../../src/changes/changedFiles';
-import { fetchPullRequestBranch } from '../../src/changes/fetchBranch';
+import { fetchRunBranch } from '../../src/changes/fetchBranch';
 import { CliGitRunner, type GitRunner } from '../../src/changes/gitRunner';
 import { clientGit, cloneClientWorkspace, initRepository, writeFiles } from '../simulator/gitWorkspace';
 import { CodegenSimulator, GIT_BASE_FILES, runBranchChanges, type SimRunBranchChanges } from '../simulator/simulator';
@@ -29,7 +29,7 @@ describe('changes: apply a PR branch to the working tree', () => {
     const run = sim.addRun({ pullRequest: true });
     assert.ok(run.pullRequest);
     changes = runBranchChanges(run.id);
-    const fetched = await fetchPullRequestBranch(runner, { folder: clone, pullRequestUrl: run.pullRequest.url, branch: run.pullRequest.head_branch_name, runId: run.id });
+    const fetched = await fetchRunBranch(runner, { folders: [clone], pullRequestUrl: run.pullRequest.url, branch: run.pullRequest.head_branch_name, runId: run.id });
     comparison = await compareWithHead(runner, fetched.root, fetched.ref);
   });
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { FakeClock } from '../../src/util/clock';
 import { stashAndSwitch, stashMessage, switchBack, type SwitchResult } from '../../src/changes/checkout';
 import { ChangesError } from '../../src/changes/errors';
-import { fetchPullRequestBranch, type FetchedBranch } from '../../src/changes/fetchBranch';
+import { fetchRunBranch, type FetchedBranch } from '../../src/changes/fetchBranch';
 import { CliGitRunner, type GitRunner } from '../../src/changes/gitRunner';
 import { addWorktree } from '../../src/changes/worktree';
 import { clientGit, cloneClientWorkspace, writeFiles } from '../simulator/gitWorkspace';
@@ -39,7 +39,7 @@ describe('changes: check out a PR branch', () => {
   async function refetch(): Promise<void> {
     const run = sim.getRun(runId);
     assert.ok(run?.pullRequest);
-    fetched = await fetchPullRequestBranch(runner, { folder: clone, pullRequestUrl: run.pullRequest.url, branch: run.pullRequest.head_branch_name, runId });
+    fetched = await fetchRunBranch(runner, { folders: [clone], pullRequestUrl: run.pullRequest.url, branch: run.pullRequest.head_branch_name, runId });
   }
 
   const git = (...args: string[]) => clientGit(clone, args).trim();

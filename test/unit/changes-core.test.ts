@@ -10,7 +10,7 @@ import { parseNameStatus } from '../../src/changes/changedFiles';
 import { ChangesError, sanitizeGitMessage } from '../../src/changes/errors';
 import { classifyFetchFailure } from '../../src/changes/fetchBranch';
 import { CliGitRunner, gitEnvironment } from '../../src/changes/gitRunner';
-import { listRemotes, parsePullRequestUrl, pickRemote, remoteHost, type GitRemote, type PullRequestLocation } from '../../src/changes/prRemote';
+import { chooseRemoteForPullRequest, parsePullRequestUrl, readRemotes, remoteHost, type GitRemote, type PullRequestLocation } from '../../src/changes/remotes';
 import { resolveRepository } from '../../src/changes/repository';
 import { parseStatus } from '../../src/changes/workingTree';
 import { clientGit, initRepository } from '../simulator/gitWorkspace';
@@ -122,27 +122,33 @@ describe('changes: core', () => {
       }
     });
 
-    it('picks the remote naming owner/name in any URL form, case-insensitively, preferring the PR host and origin', () => {
+    it('picks the remote naming owner/name in any URL form, case-insensitively, preferring the PR host, the tracked remote and origin', async () => {
       const location = pr('https://github.com/acme/widgets/pull/107');
+      const pick = async (list: GitRemote[], tracking?: string) => (await chooseRemoteForPullRequest(location, list, tracking))?.name;
       for (const url of ['https://github.com/acme/widgets.git', 'https://github.com/ACME/Widgets', 'git@github.com:acme/widgets.git', 'ssh://git@github.com:22/acme/widgets',
         'https://x-access-token:ghs_abc@github.com/acme/widgets.git', 'github-work:acme/widgets.git']) {
-        assert.equal(pickRemote(location, remotes(['fork', 'https://github.com/me/widgets.git'], ['up', url]))?.name, 'up', url);
+        assert.equal(await pick(remotes(['fork', 'https://github.com/me/widgets.git'], ['up', url])), 'up', url);
       }
-      assert.equal(pickRemote(location, remotes(['fork', 'https://github.com/me/widgets.git'], ['local', '/srv/git/acme/widgets.git'])), undefined);
-      assert.equal(pickRemote(location, remotes(['alias', 'github-work:acme/widgets'], ['mirror', 'https://github.com/acme/widgets']))?.name, 'mirror', 'same host first');
-      assert.equal(pickRemote(location, remotes(['upstream', 'https://github.com/acme/widgets'], ['origin', 'git@github.com:acme/widgets']))?.name, 'origin');
-      assert.equal(pickRemote(location, remotes(['b', 'https://github.com/acme/widgets'], ['upstream', 'https://github.com/acme/widgets']))?.name, 'upstream');
+      assert.equal(await pick(remotes(['fork', 'https://github.com/me/widgets.git'], ['local', '/srv/git/acme/widgets.git'])), undefined);
+      assert.equal(await pick(remotes(['alias', 'github-work:acme/widgets'], ['mirror', 'https://github.com/acme/widgets'])), 'mirror', 'same host first');
+      assert.equal(await pick(remotes(['upstream', 'https://github.com/acme/widgets'], ['origin', 'git@github.com:acme/widgets'])), 'origin');
+      assert.equal(await pick(remotes(['upstream', 'https://github.com/acme/widgets'], ['origin', 'git@github.com:acme/widgets']), 'upstream'), 'upstream', 'the tracked remote first');
+      assert.equal(await pick(remotes(['b', 'https://github.com/acme/widgets'], ['upstream', 'https://github.com/acme/widgets'])), 'upstream');
       assert.deepEqual([remoteHost('git@GitHub.com:a/b'), remoteHost('https://u:p@example.org:8443/a/b'), remoteHost('/local/path')], ['github.com', 'example.org', undefined]);
     });
 
-    it('lists configured remote URLs (not rewritten), remote names with dots included', async () => {
+    it('lists configured remote URLs (not rewritten), remote names with dots included, and the branches\u2019 tracking remotes', async () => {
       const repo = initRepository(path.join(tempDir, 'repo'), { 'a.txt': 'a\n' });
       const runner = new CliGitRunner();
-      assert.deepEqual(await listRemotes(runner, repo), []);
+      assert.deepEqual(await readRemotes(runner, repo), { remotes: [], tracking: new Map() });
       clientGit(repo, ['remote', 'add', 'origin', 'https://github.com/acme/widgets.git']);
       clientGit(repo, ['remote', 'add', 'my.fork', 'git@github.com:me/widgets.git']);
       clientGit(repo, ['config', `url.${tempDir}/.insteadOf`, 'https://github.com/']);
-      assert.deepEqual(await listRemotes(runner, repo), remotes(['origin', 'https://github.com/acme/widgets.git'], ['my.fork', 'git@github.com:me/widgets.git']));
+      clientGit(repo, ['config', 'branch.feature.x.remote', 'my.fork']);
+      assert.deepEqual(await readRemotes(runner, repo), {
+        remotes: remotes(['origin', 'https://github.com/acme/widgets.git'], ['my.fork', 'git@github.com:me/widgets.git']),
+        tracking: new Map([['feature.x', 'my.fork']]),
+      });
     });
   });
 
@@ -167,12 +173,15 @@ describe('changes: core', () => {
         `# branch.oid ${sha}`, '# branch.head main', `1 .M N... 100644 100644 100644 ${sha} ${sha} with space.txt`, `1 A. N... 000000 100644 100644 ${'0'.repeat(40)} ${sha} staged.txt`,
         `2 R. N... 100644 100644 100644 ${sha} ${sha} R100 new.md`, 'old.md', `u UU N... 100644 100644 100644 100644 ${sha} ${sha} ${sha} both.ts`, '? untracked dir/file.txt', '',
       ].join('\0'));
-      assert.deepEqual(state, {
+      const { entries, ...rest } = state;
+      assert.deepEqual(rest, {
         branch: 'main', headSha: sha, detached: false, changed: ['with space.txt', 'staged.txt', 'new.md'], unstaged: ['with space.txt'],
         untracked: ['untracked dir/file.txt'], conflicted: ['both.ts'], dirty: true,
       });
+      assert.deepEqual([...entries.keys()], ['with space.txt', 'staged.txt', 'new.md', 'both.ts', 'untracked dir/file.txt'], 'every path, no header');
+      assert.equal(entries.get('new.md'), `2 R. N... 100644 100644 100644 ${sha} ${sha} R100 new.md\0old.md`, 'a rename with its original path');
       assert.deepEqual(parseStatus(['# branch.oid (initial)', '# branch.head (detached)', ''].join('\0')), {
-        branch: undefined, headSha: undefined, detached: true, changed: [], unstaged: [], untracked: [], conflicted: [], dirty: false,
+        branch: undefined, headSha: undefined, detached: true, changed: [], unstaged: [], untracked: [], conflicted: [], dirty: false, entries: new Map(),
       });
     });
 

@@ -1,8 +1,9 @@
-// Fetching a run's PR branch and reading its changes, against the simulator's bare repositories through a client
-// clone (remote https://github.com/acme/widgets.git, rewritten locally), plus local HTTP servers for auth and hangs.
+// The one fetch (fetchRunBranch: the workspace's repository of the PR, its remote, the CLI into the run's private
+// ref) and reading the branch's changes, against the simulator's bare repositories through a client clone (remote
+// https://github.com/acme/widgets.git, rewritten locally), plus local HTTP servers for auth and hangs.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as os from 'node:os';
@@ -10,7 +11,7 @@ import * as path from 'node:path';
 import { FakeClock } from '../../src/util/clock';
 import { compareWithHead, readBlob } from '../../src/changes/changedFiles';
 import { ChangesError } from '../../src/changes/errors';
-import { deleteRunRef, fetchPullRequestBranch, runRef, type FetchBranchRequest } from '../../src/changes/fetchBranch';
+import { deleteRunRef, fetchRunBranch, runRef, type FetchRunBranchRequest } from '../../src/changes/fetchBranch';
 import { CliGitRunner, type GitResult, type GitRunner, type GitRunOptions } from '../../src/changes/gitRunner';
 import { clientGit, cloneClientWorkspace, initRepository } from '../simulator/gitWorkspace';
 import { CodegenSimulator, GIT_BASE_FILES, runBranchChanges } from '../simulator/simulator';
@@ -47,7 +48,7 @@ describe('changes: fetch and read a PR branch', () => {
   const runWithPr = () => {
     const run = sim.addRun({ pullRequest: true });
     assert.ok(run.pullRequest);
-    return { runId: run.id, request: { folder: clone, pullRequestUrl: run.pullRequest.url, branch: run.pullRequest.head_branch_name, runId: run.id } };
+    return { runId: run.id, request: { folders: [clone], pullRequestUrl: run.pullRequest.url, branch: run.pullRequest.head_branch_name, runId: run.id } };
   };
   const git = (...args: string[]) => clientGit(clone, args).trim();
 
@@ -55,7 +56,7 @@ describe('changes: fetch and read a PR branch', () => {
     const { runId, request } = runWithPr();
     const head = git('rev-parse', 'HEAD');
     const branchesBefore = git('for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/remotes');
-    const fetched = await fetchPullRequestBranch(runner, { ...request, folder: path.join(clone, 'src') });
+    const fetched = await fetchRunBranch(runner, { ...request, folders: [path.join(clone, 'src')] });
     assert.deepEqual(fetched, {
       root: git('rev-parse', '--show-toplevel'), remote: { name: 'origin', fetchUrl: 'https://github.com/acme/widgets.git' }, branch: `codegen/run-${runId}`,
       ref: `refs/codegen/runs/${runId}`, tipSha: sim.gitInfo(runId)?.tipSha,
@@ -64,19 +65,21 @@ describe('changes: fetch and read a PR branch', () => {
     assert.equal(git('rev-parse', 'HEAD'), head);
     assert.equal(git('status', '--porcelain'), '');
     assert.equal(git('for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/remotes'), branchesBefore, 'no branch or remote-tracking ref moved');
+    assert.equal(git('for-each-ref', `refs/remotes/origin/codegen/run-${runId}`), '', 'the default refspec of origin did not map the branch');
     const fetch = runner.commands.find((args) => args.includes('fetch'));
     assert.deepEqual(fetch?.slice(fetch.indexOf('fetch')), ['fetch', '--no-tags', '--no-recurse-submodules', '--refmap=', '--quiet', '--', 'origin', `+refs/heads/codegen/run-${runId}:refs/codegen/runs/${runId}`]);
 
     sim.pushRunCommit(runId);
-    const again = await fetchPullRequestBranch(runner, request);
+    const again = await fetchRunBranch(runner, request);
     assert.equal(again.tipSha, sim.gitInfo(runId)?.tipSha, 'a new commit moves the run ref');
+    assert.equal(git('for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/remotes'), branchesBefore, 'a second fetch moves none either');
     assert.equal(await deleteRunRef(runner, clone, runId), true);
     assert.equal(await deleteRunRef(runner, clone, runId), false);
   });
 
   it('lists the added, modified, deleted and renamed files from the merge base, and reads their exact bytes', async () => {
     const { runId, request } = runWithPr();
-    const fetched = await fetchPullRequestBranch(runner, request);
+    const fetched = await fetchRunBranch(runner, request);
     clientGit(clone, ['commit', '--quiet', '--allow-empty', '-m', 'local work after the branch started']);
     const comparison = await compareWithHead(runner, fetched.root, fetched.ref);
     assert.equal(comparison.base, sim.gitInfo(runId)?.baseSha, 'the merge base is main as the branch started from it');
@@ -110,48 +113,59 @@ describe('changes: fetch and read a PR branch', () => {
   it('says branchNotFound when the branch was deleted after the merge', async () => {
     const { runId, request } = runWithPr();
     sim.deleteRunBranch(runId);
-    const error = await rejection(fetchPullRequestBranch(runner, request));
+    const error = await rejection(fetchRunBranch(runner, request));
     assert.equal(error.kind, 'branchNotFound');
-    assert.match(error.message, /not on origin any more/);
+    assert.equal(error.message, `The pull request branch codegen/run-${runId} is gone from origin (deleted after the merge?).`);
     assert.match(error.gitMessage, /couldn't find remote ref refs\/heads\/codegen\/run-/);
     assert.equal(clientGit(clone, ['for-each-ref', runRef(runId)]).trim(), '');
   });
 
   it('says noMatchingRemote when no remote names the PR repository, naming the remotes it has', async () => {
     const { request } = runWithPr();
-    const other = await rejection(fetchPullRequestBranch(runner, { ...request, pullRequestUrl: 'https://github.com/acme/api/pull/3' }));
+    const other = await rejection(fetchRunBranch(runner, { ...request, pullRequestUrl: 'https://github.com/acme/api/pull/3' }));
     assert.equal(other.kind, 'noMatchingRemote');
-    assert.match(other.message, /acme\/api .*its remotes are origin/);
+    assert.match(other.message, /acme\/api \(its remotes are origin\)/);
     const lonely = initRepository(path.join(tempDir, 'lonely'), { 'a.txt': 'a\n' });
-    const none = await rejection(fetchPullRequestBranch(runner, { ...request, folder: lonely }));
+    const none = await rejection(fetchRunBranch(runner, { ...request, folders: [lonely] }));
     assert.deepEqual([none.kind, /it has no remote/.test(none.message)], ['noMatchingRemote', true]);
     assert.ok(!runner.commands.some((args) => args.includes('fetch')), 'nothing was fetched');
   });
 
-  it('says notAGitRepository for a plain folder and a missing one', async () => {
+  it('says notAGitRepository for a plain folder, a missing one and no folder at all', async () => {
     const { request } = runWithPr();
-    assert.equal((await rejection(fetchPullRequestBranch(runner, { ...request, folder: tempDir }))).kind, 'notAGitRepository');
-    assert.equal((await rejection(fetchPullRequestBranch(runner, { ...request, folder: path.join(tempDir, 'nope') }))).kind, 'notAGitRepository');
+    const plain = path.join(tempDir, 'plain');
+    mkdirSync(path.join(plain, 'not-a-clone'), { recursive: true });
+    assert.equal((await rejection(fetchRunBranch(runner, { ...request, folders: [plain] }))).kind, 'notAGitRepository');
+    assert.equal((await rejection(fetchRunBranch(runner, { ...request, folders: [path.join(tempDir, 'nope')] }))).kind, 'notAGitRepository');
+    assert.equal((await rejection(fetchRunBranch(runner, { ...request, folders: [] }))).kind, 'notAGitRepository');
+  });
+
+  it('finds the clone inside a workspace folder that is not a repository itself', async () => {
+    const { runId, request } = runWithPr();
+    const fetched = await fetchRunBranch(runner, { ...request, folders: [path.join(tempDir, 'github'), tempDir] });
+    assert.equal(fetched.root, git('rev-parse', '--show-toplevel'));
+    assert.equal(fetched.tipSha, sim.gitInfo(runId)?.tipSha);
   });
 
   it('refuses hostile branch names and bad PR urls before running any git command', async () => {
     const { request } = runWithPr();
     for (const branch of ['--upload-pack=touch pwned', '-b', 'main:refs/heads/evil', 'a..b', '@{-1}', 'HEAD', 'refs/heads/main', 'x y', 'x\nrm', '+refs/heads/*']) {
-      const error = await rejection(fetchPullRequestBranch(runner, { ...request, branch }));
+      const error = await rejection(fetchRunBranch(runner, { ...request, branch }));
       assert.equal(error.kind, 'invalidBranchName', branch);
     }
-    assert.equal((await rejection(fetchPullRequestBranch(runner, { ...request, pullRequestUrl: 'https://github.com/acme/widgets' }))).kind, 'invalidPullRequestUrl');
+    assert.equal((await rejection(fetchRunBranch(runner, { ...request, pullRequestUrl: 'https://github.com/acme/widgets' }))).kind, 'invalidPullRequestUrl');
     assert.throws(() => runRef(0), ChangesError);
-    await assert.rejects(fetchPullRequestBranch(runner, { ...request, runId: -1 }), ChangesError);
+    await assert.rejects(fetchRunBranch(runner, { ...request, runId: -1 }), ChangesError);
     assert.deepEqual(runner.commands, []);
   });
 
   it('says fetchFailed when the rewritten remote is not a repository', async () => {
     const { request } = runWithPr();
     clientGit(clone, ['config', '--local', `url.${path.join(tempDir, 'nowhere')}/.insteadOf`, 'https://github.com/acme/']);
-    const error = await rejection(fetchPullRequestBranch(runner, request));
+    const error = await rejection(fetchRunBranch(runner, request));
     assert.equal(error.kind, 'fetchFailed');
     assert.match(error.gitMessage, /does not appear to be a git repository/);
+    assert.match(error.message, /^Fetching codegen\/run-\d+ from origin failed: fatal: .*does not appear to be a git repository/);
   });
 
   describe('over HTTP on 127.0.0.1', () => {
@@ -170,7 +184,7 @@ describe('changes: fetch and read a PR branch', () => {
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}/acme/widgets.git`;
     };
 
-    const request = (): FetchBranchRequest => ({ folder: repo, pullRequestUrl: 'https://github.com/acme/widgets/pull/101', branch: 'codegen/run-1', runId: 1 });
+    const request = (): FetchRunBranchRequest => ({ folders: [repo], pullRequestUrl: 'https://github.com/acme/widgets/pull/101', branch: 'codegen/run-1', runId: 1 });
 
     beforeEach(() => {
       repo = initRepository(path.join(tempDir, 'http-client'), { 'a.txt': 'a\n' });
@@ -184,17 +198,18 @@ describe('changes: fetch and read a PR branch', () => {
     it('says authFailed, without prompting, when the remote asks for credentials', async () => {
       const url = await startServer((respond) => respond(401, { 'WWW-Authenticate': 'Basic realm="GitHub"' }));
       clientGit(repo, ['remote', 'add', 'origin', url]);
-      const error = await rejection(fetchPullRequestBranch(runner, request()));
+      const error = await rejection(fetchRunBranch(runner, request()));
       assert.equal(error.kind, 'authFailed', error.gitMessage);
-      assert.match(error.message, /refused the fetch/);
+      assert.match(error.message, /^origin refused the fetch of codegen\/run-1: git's credentials for 127\.0\.0\.1 are missing .*a credential helper for https, an SSH key for ssh/);
     });
 
     it('says timedOut when the remote never answers', async () => {
       const url = await startServer(() => undefined);
       clientGit(repo, ['remote', 'add', 'origin', url]);
       const started = Date.now();
-      const error = await rejection(fetchPullRequestBranch(runner, { ...request(), timeoutMs: 500 }));
+      const error = await rejection(fetchRunBranch(runner, { ...request(), timeoutMs: 500 }));
       assert.equal(error.kind, 'timedOut');
+      assert.equal(error.message, 'Fetching codegen/run-1 from origin took too long and was stopped: the remote did not answer in time.');
       assert.ok(Date.now() - started < 5000);
     });
   });
