@@ -317,6 +317,26 @@ describe('AccountRuns: activation restores, then reconciles (simulator, fake clo
     account.dispose();
   });
 
+  it("signing out forgets that user's saved runs in every organization (a save queued just before included) and keeps the other accounts'", async () => {
+    const state = memento();
+    const { store, account } = open(state);
+    const saveRun = async (accountState: AccountState, id: number): Promise<void> => {
+      await account.update(accountState);
+      store.upsert(finished(id));
+      await store.flush();
+    };
+    await saveRun(signedIn, 9101);
+    await saveRun({ ...signedIn, organizationId: SIM.orgId + 1 }, 9102);
+    await saveRun({ ...signedIn, baseUrl: 'https://staging.example', tokenGeneration: 2 }, 9103);
+    await saveRun({ ...signedIn, userId: 8, tokenGeneration: 3 }, 9104);
+    await account.update({ ...signedIn, tokenGeneration: 4 });
+    store.upsert(finished(9105));
+    await account.update({ initialized: true, signedIn: false, baseUrl: 'http://sim', tokenGeneration: 5 });
+    await store.flush();
+    assert.deepEqual(Object.keys(savedAccounts(state)).sort(), [accountKey('http://sim', SIM.orgId, 8), accountKey('https://staging.example', SIM.orgId, SIM.userId)].sort());
+    account.dispose();
+  });
+
   it('two accounts never mix: another user or service starts empty, and signing out forgets that account', async () => {
     const state = memento();
     const first = open(state);
