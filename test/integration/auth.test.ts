@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { accountKey } from '../../src/runs/persistence';
+import type { TestHooks } from '../../src/testHooks';
 import { SIM, type CodegenSimulator } from '../simulator/simulator';
 import * as path from 'path';
 import * as fs from 'fs';
@@ -59,14 +60,20 @@ describe('Sign-in and settings (against the simulator)', () => {
     assert.strictEqual(ui.messagesMatching(/not verified/).length, 1, JSON.stringify(ui.messages));
   });
 
-  it('a token saved again unverified learns its user once the service answers, so its runs are saved from then on', async function () {
-    this.timeout(90_000);
+  /** Signs in with organization 1 through Set API token (verified: the session knows the user) and waits for the Runs view. */
+  async function signInVerified(): Promise<TestHooks> {
     const h = await hooks();
     await setSetting('organizationId', 1);
-    // Signed in and verified first: the session knows this token's user.
     ui.inputAnswers.push('test-token');
     assert.strictEqual(await vscode.commands.executeCommand<boolean>('codegen.setToken'), true);
     await h.runs.whenSettled();
+    return h;
+  }
+
+  it('a token saved again unverified learns its user once the service answers, so its runs are saved from then on', async function () {
+    this.timeout(90_000);
+    // Signed in and verified first: the session knows this token's user.
+    const h = await signInVerified();
     assert.strictEqual(h.session.state.userId, SIM.userId);
     // Saved again while the service cannot be reached: its owner is forgotten with the old entry.
     sim.injectFault({ kind: 'drop', path: '/v1/users/me', times: -1 });
@@ -92,11 +99,9 @@ describe('Sign-in and settings (against the simulator)', () => {
 
   it('the Runs view follows the session again after one of its updates failed, and the failure is logged', async function () {
     this.timeout(60_000);
-    const h = await hooks();
-    await setSetting('organizationId', 1);
-    ui.inputAnswers.push('test-token');
-    assert.strictEqual(await vscode.commands.executeCommand<boolean>('codegen.setToken'), true);
-    await h.runs.whenSettled();
+    const h = await signInVerified();
+    // A run the poll brings in: a change of content, saved at once.
+    sim.addRun({ prompt: 'Saved before the sign-out', metadata: { title: 'Saved before the sign-out' }, status: 'COMPLETE' });
     const key = accountKey(sim.url, 1, SIM.userId);
     await waitFor(async () => {
       await vscode.commands.executeCommand('codegen.refreshRuns');
