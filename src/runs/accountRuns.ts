@@ -55,7 +55,7 @@ export class AccountRuns implements Disposable {
   /** Bumped per state handled: a restore that finishes after a newer state is ignored. */
   private generation = 0;
   /** Whom the current token was seen signed in as (service and user): signing out forgets their saved runs. */
-  private owners = new Map<string, { baseUrl: string; userId: number }>();
+  private readonly owners = new Map<string, { baseUrl: string; userId: number }>();
   private ownersToken: number | undefined;
   private disposed = false;
 
