@@ -2,7 +2,9 @@
 // own extension host, so each window publishes the times of its own requests of a class (a small file of
 // its own in the global storage folder) and counts the other windows' recent ones before sending. The
 // runs list needs none of this (one window polls it, see runs/runsSharing); the details panels' logs do:
-// six windows with a panel open each stay within the logs limit together.
+// six windows with a panel open each stay within the logs limit together. A file is removed by whichever
+// window reads it once its window has ended (the last send is older than the class's window), and a file
+// dated more than one window ahead (clock skew, a bad write) is treated as ended: nothing blocks forever.
 
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
@@ -12,8 +14,10 @@ import type { RateClass } from './types';
 
 /** Other windows' files are read again at most this often. */
 export const LEDGER_READ_INTERVAL_MS = 500;
-/** A window's file older than this is ignored (the window stopped). */
-const STALE_FILE_MS = 5 * 60_000;
+/** The window of a file that does not say its own (written by an older version). */
+const LEGACY_WINDOW_MS = 5 * 60_000;
+/** The longest window a file may claim: a damaged one must not keep its sends for longer. */
+const MAX_WINDOW_MS = 60 * 60_000;
 
 /** What the rate governor needs to know of the other windows. */
 export interface PeerSends {
@@ -43,8 +47,19 @@ export function ledgerFolderName(baseUrl: string): string {
 
 interface LedgerFile {
   ownerId: string;
+  /** The time of the last send (clock ms). */
   writtenAt: number;
+  /** The class's window: the file counts until writtenAt + windowMs. */
+  windowMs: number;
   sends: number[];
+}
+
+/** What a reader makes of a file: the sends that still count, or ended (to be removed). */
+function liveSends(file: LedgerFile, now: number): number[] | 'ended' {
+  const { writtenAt, windowMs } = file;
+  if (now - writtenAt >= windowMs || writtenAt - now > windowMs) return 'ended';
+  // No send is later than the file that records it, so none counts beyond one window ahead of now.
+  return file.sends.filter((at) => at <= writtenAt && at > writtenAt - windowMs);
 }
 
 export class SharedRateLedger implements PeerSends {
@@ -81,9 +96,12 @@ export class SharedRateLedger implements PeerSends {
     const sends: number[] = [];
     for (const name of names) {
       if (!name.startsWith(prefix) || !name.endsWith('.json') || name === this.fileName(rateClass)) continue;
-      const file = await this.readFile(path.join(this.options.dir, name));
-      if (!file || file.ownerId === this.ownerId || now - file.writtenAt > STALE_FILE_MS) continue;
-      sends.push(...file.sends);
+      const target = path.join(this.options.dir, name);
+      const read = await this.readFile(target);
+      if (!read || read.file?.ownerId === this.ownerId) continue;
+      const live = read.file ? liveSends(read.file, now) : 'ended';
+      if (live === 'ended') await this.removeIfUnchanged(target, read.stat);
+      else sends.push(...live);
     }
     this.others.set(rateClass, sends.sort((a, b) => a - b));
   }
@@ -92,7 +110,7 @@ export class SharedRateLedger implements PeerSends {
     const kept = (this.own.get(rateClass) ?? []).filter((at) => at > time - windowMs);
     kept.push(time);
     this.own.set(rateClass, kept);
-    const file: LedgerFile = { ownerId: this.ownerId, writtenAt: time, sends: kept.slice(-200) };
+    const file: LedgerFile = { ownerId: this.ownerId, writtenAt: time, windowMs, sends: kept.slice(-200) };
     const target = path.join(this.options.dir, this.fileName(rateClass));
     // Writes are serialized; a failed one only means the other windows count this one a little less.
     this.writing = this.writing
@@ -109,14 +127,43 @@ export class SharedRateLedger implements PeerSends {
     return `${rateClass}.${this.ownerId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120)}.json`;
   }
 
-  private async readFile(file: string): Promise<LedgerFile | undefined> {
+  /** The file and its identity; file undefined when it is damaged; undefined when it cannot be read (gone). */
+  private async readFile(file: string): Promise<{ file: LedgerFile | undefined; stat: FileIdentity } | undefined> {
+    let stat: FileIdentity;
+    let text: string;
     try {
-      const value = JSON.parse(await this.fs.readFile(file, 'utf8')) as Partial<LedgerFile>;
-      if (typeof value.ownerId !== 'string' || typeof value.writtenAt !== 'number' || !Array.isArray(value.sends)) return undefined;
-      const sends = value.sends.filter((at): at is number => typeof at === 'number' && Number.isFinite(at)).slice(-1_000);
-      return { ownerId: value.ownerId, writtenAt: value.writtenAt, sends };
+      stat = await this.fs.stat(file);
+      text = await this.fs.readFile(file, 'utf8');
     } catch {
       return undefined;
     }
+    return { file: parseLedgerFile(text), stat };
+  }
+
+  /**
+   * Removes an ended file unless its window wrote it again meanwhile (a rename gives another inode): a
+   * file removed just as it was rewritten only costs that window's sends until its next one.
+   */
+  private async removeIfUnchanged(file: string, seen: FileIdentity): Promise<void> {
+    try {
+      const now = await this.fs.stat(file);
+      if (now.ino === seen.ino && now.mtimeMs === seen.mtimeMs && now.size === seen.size) await this.fs.unlink(file);
+    } catch {
+      // Already removed by another window, or not ours to remove: either way it is not read again.
+    }
+  }
+}
+
+type FileIdentity = { ino: number; mtimeMs: number; size: number };
+
+function parseLedgerFile(text: string): LedgerFile | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LedgerFile> | null;
+    if (typeof value?.ownerId !== 'string' || typeof value.writtenAt !== 'number' || !Number.isFinite(value.writtenAt) || !Array.isArray(value.sends)) return undefined;
+    const windowMs = typeof value.windowMs === 'number' && value.windowMs > 0 && value.windowMs <= MAX_WINDOW_MS ? value.windowMs : LEGACY_WINDOW_MS;
+    const sends = value.sends.filter((at): at is number => typeof at === 'number' && Number.isFinite(at)).slice(-1_000);
+    return { ownerId: value.ownerId, writtenAt: value.writtenAt, windowMs, sends };
+  } catch {
+    return undefined;
   }
 }

@@ -3,7 +3,8 @@
 // the saved runs); then the account's last-known runs are restored at once (an offline start shows
 // them, a run created here that finished while VS Code was closed still notifies) and the poller
 // reconciles them with the service. Another service, organization, user or token is another account:
-// a fresh poller, no inherited waits, and never another account's runs.
+// a fresh poller, no inherited waits, and never another account's runs. Signing out forgets the saved
+// runs of the user the token was signed in as, in every organization.
 
 import type { CodegenApi } from '../api/types';
 import type { Clock } from '../util/clock';
@@ -53,6 +54,9 @@ export class AccountRuns implements Disposable {
   private storageKey: string | undefined;
   /** Bumped per state handled: a restore that finishes after a newer state is ignored. */
   private generation = 0;
+  /** Whom the current token was seen signed in as (service and user): signing out forgets their saved runs. */
+  private readonly owners = new Map<string, { baseUrl: string; userId: number }>();
+  private ownersToken: number | undefined;
   private disposed = false;
 
   constructor(private readonly options: AccountRunsOptions) {
@@ -69,17 +73,21 @@ export class AccountRuns implements Disposable {
     if (this.disposed || !state.initialized) return;
     const generation = ++this.generation;
     const { store } = this.options;
+    if (state.signedIn) this.noteOwner(state);
     const ready = state.signedIn && state.organizationId !== undefined && state.configurationError === undefined && state.baseUrl !== undefined;
     if (!ready) {
       this.stopPolling();
       if (!state.signedIn) {
-        // Signed out: what was shown belongs to that account; its saved runs go with it.
-        const previous = this.storageKey;
+        // Signed out: what was shown belongs to that account; its saved runs go with it, in every
+        // organization. A save queued before is written first, so none of them comes back afterwards.
+        const owners = [...this.owners.values()];
+        this.owners.clear();
         this.account = undefined;
         this.storageKey = undefined;
         store.useStorage(undefined);
         store.clear();
-        if (previous !== undefined) await this.options.cache.remove(previous);
+        await store.flush();
+        for (const owner of owners) await this.options.cache.removeUser(owner.baseUrl, owner.userId);
       }
       return;
     }
@@ -133,6 +141,15 @@ export class AccountRuns implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.stopPolling();
+  }
+
+  private noteOwner(state: AccountState): void {
+    if (state.tokenGeneration !== this.ownersToken) {
+      // Another token: the previous one's saved runs stay (it may be stored again); sign-out forgets this one's.
+      this.ownersToken = state.tokenGeneration;
+      this.owners.clear();
+    }
+    if (state.baseUrl !== undefined && state.userId !== undefined) this.owners.set(`${state.baseUrl}|${state.userId}`, { baseUrl: state.baseUrl, userId: state.userId });
   }
 
   private stopPolling(): void {

@@ -169,11 +169,23 @@ export class RunsCache {
     };
   }
 
-  /** Forgets one account's runs (sign-out). */
-  async remove(key: string): Promise<void> {
+  /** Forgets one account's runs. */
+  remove(key: string): Promise<void> {
+    return this.removeWhere((other) => other === key);
+  }
+
+  /** Forgets a user's runs in every organization of that service (sign-out); other users' stay. */
+  removeUser(baseUrl: string, userId: number): Promise<void> {
+    const prefix = `${baseUrl}|org:`;
+    const suffix = `|user:${userId}`;
+    return this.removeWhere((key) => key.startsWith(prefix) && key.endsWith(suffix) && /^\d+$/.test(key.slice(prefix.length, key.length - suffix.length)));
+  }
+
+  private async removeWhere(matches: (key: string) => boolean): Promise<void> {
     const accounts = this.entries();
-    if (!(key in accounts)) return;
-    delete accounts[key];
+    const keys = Object.keys(accounts).filter(matches);
+    if (keys.length === 0) return;
+    for (const key of keys) delete accounts[key];
     await this.storage.save({ version: 2, accounts });
   }
 

@@ -173,6 +173,7 @@ export class RunStore implements Disposable {
 
   /** Another account's storage (or none): the store saves there from now on; call restore() to read it. */
   useStorage(storage: RunStorage | undefined): void {
+    if (storage !== this.storage) this.saves.seal(); // a save still queued for the old one keeps its account's runs
     this.storage = storage;
   }
 
@@ -195,8 +196,13 @@ export class RunStore implements Disposable {
     return true;
   }
 
-  /** Empties the list (another account): what was shown belongs to someone else. Nothing is saved. */
+  /**
+   * Empties the list (another account): what was shown, the runs created here and the unreviewed ones
+   * belong to someone else (they stay in that account's storage). Nothing is saved.
+   */
   clear(): void {
+    this.saves.seal();
+    for (const ids of [this.createdHere, this.unreviewed]) for (const id of ids.toArray()) ids.delete(id);
     const removed = this.held.clear(true);
     this.loadedSinceFilter = false;
     this.successAt = undefined;

@@ -1,10 +1,11 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { accountKey } from '../../src/runs/persistence';
+import type { TestHooks } from '../../src/testHooks';
 import { SIM, type CodegenSimulator } from '../simulator/simulator';
 import * as path from 'path';
 import * as fs from 'fs';
-import { hooks, script, setSetting, startSimulatorFor, type ScriptedInteraction } from './helpers';
+import { hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
 
 describe('Sign-in and settings (against the simulator)', () => {
   let sim: CodegenSimulator;
@@ -59,14 +60,20 @@ describe('Sign-in and settings (against the simulator)', () => {
     assert.strictEqual(ui.messagesMatching(/not verified/).length, 1, JSON.stringify(ui.messages));
   });
 
-  it('a token saved again unverified learns its user once the service answers, so its runs are saved from then on', async function () {
-    this.timeout(90_000);
+  /** Signs in with organization 1 through Set API token (verified: the session knows the user) and waits for the Runs view. */
+  async function signInVerified(): Promise<TestHooks> {
     const h = await hooks();
     await setSetting('organizationId', 1);
-    // Signed in and verified first: the session knows this token's user.
     ui.inputAnswers.push('test-token');
     assert.strictEqual(await vscode.commands.executeCommand<boolean>('codegen.setToken'), true);
     await h.runs.whenSettled();
+    return h;
+  }
+
+  it('a token saved again unverified learns its user once the service answers, so its runs are saved from then on', async function () {
+    this.timeout(90_000);
+    // Signed in and verified first: the session knows this token's user.
+    const h = await signInVerified();
     assert.strictEqual(h.session.state.userId, SIM.userId);
     // Saved again while the service cannot be reached: its owner is forgotten with the old entry.
     sim.injectFault({ kind: 'drop', path: '/v1/users/me', times: -1 });
@@ -88,6 +95,36 @@ describe('Sign-in and settings (against the simulator)', () => {
     const cache = h.globalState.get<{ accounts: Record<string, { runs?: Array<{ id: number }> }> }>('codegen.runs.cache');
     const saved = cache?.accounts[accountKey(sim.url, 1, SIM.userId)];
     assert.ok(saved?.runs?.some((run) => run.id > 0), `the account's runs are saved (keys: ${JSON.stringify(Object.keys(cache?.accounts ?? {}))})`);
+  });
+
+  it('the Runs view follows the session again after one of its updates failed, and the failure is logged', async function () {
+    this.timeout(60_000);
+    const h = await signInVerified();
+    // A run the poll brings in: a change of content, saved at once.
+    sim.addRun({ prompt: 'Saved before the sign-out', metadata: { title: 'Saved before the sign-out' }, status: 'COMPLETE' });
+    const key = accountKey(sim.url, 1, SIM.userId);
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('codegen.refreshRuns');
+      await h.runs.store.flush();
+      return h.globalState.get<{ accounts: Record<string, unknown> }>('codegen.runs.cache')?.accounts[key] !== undefined;
+    }, "the account's runs saved");
+    // The extension's storage refuses writes while the user signs out: forgetting the saved runs fails.
+    const memento = h.globalState as { update: vscode.Memento['update'] };
+    const update = memento.update;
+    memento.update = () => Promise.reject(new Error('the storage refused the write'));
+    try {
+      await h.session.signOut();
+      await h.runs.whenSettled().catch(() => undefined);
+    } finally {
+      memento.update = update;
+    }
+    assert.strictEqual(h.runs.poller(), undefined, 'signed out: nothing followed');
+    // The next update still runs: signing in again follows the account.
+    ui.inputAnswers.push('test-token');
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>('codegen.setToken'), true);
+    await assert.doesNotReject(h.runs.whenSettled(), 'the updates after a failed one are applied');
+    assert.ok(h.runs.poller(), 'the account signed in again is followed');
+    assert.match(h.logText(), /Following the Codegen account failed: .*the storage refused the write/);
   });
 
   it('Sign out deletes the token', async () => {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { SharedRateLedger } from '../../src/api/sharedRateLedger';
 import { removeDir, tempDir } from './runsHarness';
 import { isApiError } from '../../src/api/errors';
@@ -188,6 +190,84 @@ describe('rate budget shared by windows (SharedRateLedger)', () => {
       for (const w of windows) w.governor.dispose();
     } finally {
       await removeDir(dir);
+    }
+  });
+});
+
+describe('shared rate ledger files (fake clock, real folder)', () => {
+  let dir: string;
+  let clock: FakeClock;
+
+  beforeEach(async () => {
+    dir = await tempDir('codegen-ledger-files-');
+    clock = new FakeClock();
+  });
+
+  afterEach(() => removeDir(dir));
+
+  const names = async (): Promise<string[]> => (await fs.readdir(dir)).sort();
+  const writeFile = (name: string, writtenAt: number, sends: number[], windowMs?: number): Promise<void> =>
+    fs.writeFile(path.join(dir, name), JSON.stringify({ ownerId: name, writtenAt, sends, ...(windowMs === undefined ? {} : { windowMs }) }));
+
+  it("removes another window's file once its window has ended, and only then", async () => {
+    const gone = new SharedRateLedger({ dir, clock, ownerId: 'gone' });
+    const reader = new SharedRateLedger({ dir, clock, ownerId: 'reader' });
+    gone.record('logs', clock.now(), 60_000);
+    await gone.whenIdle();
+    const [goneFile] = await names();
+    assert.ok(goneFile?.startsWith('logs.gone'), String(goneFile));
+    await reader.refresh('logs');
+    assert.equal(reader.sends('logs').length, 1);
+    await clock.advance(59_000);
+    await reader.refresh('logs');
+    assert.deepEqual(await names(), [goneFile], 'still inside its window: kept and counted');
+    assert.equal(reader.sends('logs').length, 1);
+    await clock.advance(1_000);
+    await reader.refresh('logs');
+    assert.deepEqual(await names(), [], 'its window has ended: the file is removed');
+    assert.deepEqual(reader.sends('logs'), []);
+    // A file left by a window of an older version (no window length in it) goes after five minutes.
+    await writeFile('logs.old.json', clock.now(), [clock.now()]);
+    await clock.advance(5 * 60_000);
+    await reader.refresh('logs');
+    assert.deepEqual(await names(), []);
+    // A damaged file counts for nothing and does not stay either.
+    await fs.writeFile(path.join(dir, 'logs.damaged.json'), '{"ownerId":');
+    await clock.advance(1_000);
+    await reader.refresh('logs');
+    assert.deepEqual(await names(), []);
+  });
+
+  it('a file dated more than one window ahead (clock skew, a bad write) is removed and blocks nothing; less is counted until it ages out', async () => {
+    const day = 24 * 60 * 60_000;
+    const ahead = clock.now() + day;
+    await writeFile('logs.skewed.json', ahead, Array.from({ length: 60 }, () => ahead), 60_000);
+    const ledger = new SharedRateLedger({ dir, clock, ownerId: 'reader' });
+    const governor = new RateGovernor({ clock, random: () => 0.5, peers: ledger });
+    try {
+      let granted = 0;
+      const asks = Array.from({ length: 3 }, () => governor.acquire('logs').then((ticket) => (granted++, ticket.complete())));
+      // 2 s in steps, letting the real file I/O finish between them.
+      for (let i = 0; i < 20 && granted < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await clock.advance(LEDGER_STEP_MS);
+      }
+      assert.equal(granted, 3, 'a day-ahead file does not hold the budget for a day');
+      await Promise.all(asks);
+      assert.ok(!(await names()).includes('logs.skewed.json'), 'the day-ahead file is removed');
+      // Half a window ahead is within the bound: counted, and it ages out as time reaches it.
+      const soon = clock.now() + 30_000;
+      await writeFile('logs.soon.json', soon, Array.from({ length: 60 }, () => soon), 60_000);
+      await clock.advance(1_000);
+      await ledger.refresh('logs');
+      assert.equal(ledger.sends('logs').length, 60);
+      await clock.advance(30_000 + 60_000);
+      await ledger.refresh('logs');
+      assert.deepEqual(ledger.sends('logs'), []);
+      assert.ok(!(await names()).includes('logs.soon.json'), 'removed once its window has ended');
+    } finally {
+      governor.dispose();
+      await ledger.whenIdle();
     }
   });
 });

@@ -10,11 +10,11 @@ import { parseRun } from '../../src/api/schemas';
 import type { AgentRun } from '../../src/api/types';
 import { AccountRuns, type AccountState } from '../../src/runs/accountRuns';
 import { PollingLease, RunsSnapshotFile } from '../../src/runs/lease';
-import { accountKey, RunsCache, SNAPSHOT_BYTE_BUDGET } from '../../src/runs/persistence';
+import { accountKey, parsePersistedRuns, RunsCache, SNAPSHOT_BYTE_BUDGET } from '../../src/runs/persistence';
 import { RunPoller } from '../../src/runs/poller';
 import { groupOf, UNKNOWN_FOLLOW_MAX_AGE_MS } from '../../src/runs/runModel';
 import { RunStore, type RunTransition } from '../../src/runs/runStore';
-import { FakeClock, systemClock } from '../../src/util/clock';
+import { FakeClock, flushMicrotasks, systemClock } from '../../src/util/clock';
 import { Emitter } from '../../src/util/events';
 import { CodegenSimulator, SIM, WEIRD_STATUS } from '../simulator/simulator';
 import { IoTracker, removeDir, runFor, simulatorClient, tempDir } from './runsHarness';
@@ -285,6 +285,12 @@ describe('AccountRuns: activation restores, then reconciles (simulator, fake clo
   }
 
   const signedIn: AccountState = { initialized: true, signedIn: true, baseUrl: 'http://sim', organizationId: SIM.orgId, userId: SIM.userId, tokenGeneration: 1 };
+  const savedAccounts = (state: ReturnType<typeof memento>): Record<string, unknown> => (state.value['cache'] as { accounts: Record<string, unknown> } | undefined)?.accounts ?? {};
+  const savedIds = (state: ReturnType<typeof memento>, key: string): { runs: number[]; createdHere: number[] } | undefined => {
+    const saved = parsePersistedRuns(savedAccounts(state)[key]);
+    return saved && { runs: saved.runs.map((r) => r.id), createdHere: saved.createdHere };
+  };
+  const finished = (id: number): AgentRun => ({ id, organizationId: SIM.orgId, status: 'COMPLETE', pullRequests: [] });
 
   it('a state from before the token was read wipes nothing; an offline start shows the saved runs; a run created here that finished while closed notifies', async () => {
     const state = memento();
@@ -315,6 +321,53 @@ describe('AccountRuns: activation restores, then reconciles (simulator, fake clo
     await second.account.currentPoller!.refreshNow();
     assert.deepEqual(transitions.map((t) => [t.run.id, t.from, t.to, t.createdHere]), [[created.id, 'inProgress', 'succeeded', true]]);
     second.account.dispose();
+  });
+
+  it("a save queued for one account that runs after the switch writes that account's runs under its own key, never under the next one's", async () => {
+    const state = memento();
+    const { store, account } = open(state);
+    await account.update(signedIn);
+    await store.flush();
+    // The storage is slow: a save is being written while the next one is queued, and the account changes.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const update = state.update.bind(state);
+    state.update = (key, next) => update(key, next).then(() => held);
+    store.upsert(finished(9039));
+    await flushMicrotasks();
+    store.upsert(finished(9040));
+    store.upsert({ ...finished(9042), status: 'RUNNING' }, { createdHere: true });
+    await account.update({ ...signedIn, userId: 8, tokenGeneration: 2 });
+    store.upsert(finished(9043));
+    release();
+    await store.flush();
+    const first = savedIds(state, accountKey('http://sim', SIM.orgId, SIM.userId));
+    const second = savedIds(state, accountKey('http://sim', SIM.orgId, 8));
+    assert.ok(first && [9039, 9040, 9042].every((id) => first.runs.includes(id)) && !first.runs.includes(9043), `the first account's entry: ${JSON.stringify(first)}`);
+    assert.deepEqual(first.createdHere, [9042]);
+    assert.ok(second && second.runs.includes(9043) && !second.runs.includes(9040) && !second.runs.includes(9042), `the second account's entry: ${JSON.stringify(second)}`);
+    assert.deepEqual(second.createdHere, []);
+    account.dispose();
+  });
+
+  it("signing out forgets that user's saved runs in every organization (a save queued just before included) and keeps the other accounts'", async () => {
+    const state = memento();
+    const { store, account } = open(state);
+    const saveRun = async (accountState: AccountState, id: number): Promise<void> => {
+      await account.update(accountState);
+      store.upsert(finished(id));
+      await store.flush();
+    };
+    await saveRun(signedIn, 9101);
+    await saveRun({ ...signedIn, organizationId: SIM.orgId + 1 }, 9102);
+    await saveRun({ ...signedIn, baseUrl: 'https://staging.example', tokenGeneration: 2 }, 9103);
+    await saveRun({ ...signedIn, userId: 8, tokenGeneration: 3 }, 9104);
+    await account.update({ ...signedIn, tokenGeneration: 4 });
+    store.upsert(finished(9105));
+    await account.update({ initialized: true, signedIn: false, baseUrl: 'http://sim', tokenGeneration: 5 });
+    await store.flush();
+    assert.deepEqual(Object.keys(savedAccounts(state)).sort(), [accountKey('http://sim', SIM.orgId, 8), accountKey('https://staging.example', SIM.orgId, SIM.userId)].sort());
+    account.dispose();
   });
 
   it('two accounts never mix: another user or service starts empty, and signing out forgets that account', async () => {

@@ -344,6 +344,31 @@ describe('RunStore', () => {
       assert.equal((value as { accounts: Record<string, unknown> }).accounts[staging], undefined);
     });
 
+    it('clear() for another account forgets the created-here and unreviewed ids; each account gets its own back', async () => {
+      const first = new MemoryStorage({ version: 2, filter: { scope: 'mine' }, runs: [run(6, 'COMPLETE')], hasMore: false, createdHere: [5], unreviewed: [6], savedAt: 1 });
+      const store = new RunStore({ storage: first });
+      await store.restore();
+      assert.equal(store.isCreatedHere(5), true);
+      assert.equal(store.isUnreviewed(6), true);
+      // Another account: nothing of the first one's is known, notified about or saved with it.
+      store.clear();
+      const second = new MemoryStorage();
+      store.useStorage(second);
+      await store.restore();
+      assert.equal(store.isCreatedHere(5), false, 'a run created here by the first account is not the next one\'s');
+      assert.equal(store.isUnreviewed(6), false);
+      assert.equal(store.unreviewedCount(), 0);
+      store.upsert(run(7, 'RUNNING'), { createdHere: true });
+      await store.flush();
+      const saved = parsePersistedRuns(second.value);
+      assert.deepEqual([saved?.createdHere, saved?.unreviewed], [[7], []]);
+      // Back to the first account: its ids come back with it, and the second one's stay with the second.
+      store.clear();
+      store.useStorage(first);
+      await store.restore();
+      assert.deepEqual([store.isCreatedHere(5), store.isUnreviewed(6), store.isCreatedHere(7)], [true, true, false]);
+    });
+
     it('keeps at most the newest 200 runs and saves only when something changed', async () => {
       const storage = new MemoryStorage();
       const store = new RunStore({ storage });

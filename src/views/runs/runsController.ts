@@ -31,9 +31,9 @@ export class RunsController implements vscode.Disposable {
     private readonly session: Session,
     settings: Settings,
     private readonly clock: Clock,
-    log: Log,
+    private readonly log: Log,
   ) {
-    const onListenerError = (error: unknown): void => log.error(`A Codegen runs listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const onListenerError = (error: unknown): void => log.error(`A Codegen runs listener failed: ${errorText(error)}`);
     this.store = new RunStore({ clock, onSaveError: (e) => log.warn(`Could not save the last-known runs: ${String(e)}`), onListenerError });
     this.tree = new RunsTreeProvider(this.store, clock);
     this.view = vscode.window.createTreeView(Views.runs, { treeDataProvider: this.tree, showCollapseAll: true });
@@ -104,8 +104,14 @@ export class RunsController implements vscode.Disposable {
     return this.account.currentPoller;
   }
 
+  /** Applies session states one after another; one that fails is logged and the next still runs. */
   private follow(state: Session['state']): void {
-    this.updating = this.updating.then(() => this.account.update(state)).then(() => this.updateViewChrome());
+    this.updating = this.updating
+      .then(async () => {
+        await this.account.update(state);
+        this.updateViewChrome();
+      })
+      .catch((error: unknown) => this.log.error(`Following the Codegen account failed: ${errorText(error)}`));
   }
 
   private updateViewChrome(): void {
@@ -131,4 +137,8 @@ export class RunsController implements vscode.Disposable {
     this.clock.clearTimeout(this.messageTimer);
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
