@@ -98,7 +98,7 @@ try {
     const create = creates.find((request) => JSON.stringify(request.body ?? '').includes(title));
     if (!create) throw new Error(`no create carried "${title}"`);
     result.create.samples.push(Math.round(rowAt - create.wallAt));
-    lap(`create ${index}: ${Math.round(rowAt - create.wallAt)} ms`);
+    lap(`create ${index}: ${Math.round(rowAt - create.wallAt)} ms (answer ${create.wallAt}, row ${Math.round(rowAt)})`);
     await page.keyboard.press('Escape');
     await page.waitForTimeout(500);
   }
@@ -114,7 +114,7 @@ try {
     const list = lists[0];
     if (!list) throw new Error(`no list answered after "${title}" was seeded`);
     result.refresh.samples.push(Math.round(rowAt - list.wallAt));
-    lap(`refresh ${index}: ${Math.round(rowAt - list.wallAt)} ms`);
+    lap(`refresh ${index}: ${Math.round(rowAt - list.wallAt)} ms (answer ${list.wallAt}, row ${Math.round(rowAt)})`);
     await page.waitForTimeout(500);
   }
   result.create.medianMs = median(result.create.samples);
