@@ -51,7 +51,7 @@ describe('Hostile service text outside the webview (against the simulator)', () 
       assert.doesNotMatch(surface, UNSAFE, JSON.stringify(surface));
     }
     // The tooltip is markdown with line breaks of its own; the service's text in it is cleaned the same way.
-    assert.doesNotMatch(text(item.tooltip), UNSAFE_IN_TEXT);
+    assert.doesNotMatch(text(tree.resolveTreeItem(item, runNode).tooltip), UNSAFE_IN_TEXT);
     assert.ok(text(item.label).length <= 80, 'the label is clamped');
     assert.match(text(item.label), /^Fix txt\.exe login/);
     const pr = tree.getChildren(runNode)[0]!;

@@ -46,7 +46,10 @@ describe('Runs view (against the simulator)', () => {
     assert.strictEqual(runItem.command?.command, 'codegen.showRunDetails');
     assert.deepStrictEqual(runItem.command?.arguments, [withPr.run.id]);
     assert.ok(runItem.iconPath instanceof vscode.ThemeIcon);
-    assert.ok(runItem.tooltip instanceof vscode.MarkdownString && runItem.tooltip.isTrusted !== true);
+    // The tooltip is built on hover (resolveTreeItem), as VS Code asks for it, not for every row drawn.
+    assert.strictEqual(runItem.tooltip, undefined);
+    const resolved = tree.resolveTreeItem(runItem, withPr);
+    assert.ok(resolved.tooltip instanceof vscode.MarkdownString && resolved.tooltip.isTrusted !== true);
     const prs = tree.getChildren(withPr);
     assert.strictEqual(prs.length, withPr.run.pullRequests.length);
     const prItem = tree.getTreeItem(prs[0]!);

@@ -256,7 +256,7 @@ export class CodegenSimulator implements ControlTarget {
     const token = bearerToken(request.headers.authorization);
     const account = accountForToken(token);
     const rateClass: RequestRateClass = match.kind === 'found' ? match.route.rateClass : 'none';
-    const record = (status: number, fault?: string): void =>
+    const record = (status: number, fault?: string): RecordedRequest =>
       this.record({ ...withBody, rateClass, status, authorized: account !== undefined, ...(fault === undefined ? {} : { fault }) });
 
     const fault = this.faults.take(method, path);
@@ -281,11 +281,12 @@ export class CodegenSimulator implements ControlTarget {
     }
     if (fault?.kind === 'malformed') answer = malformedAnswer(answer);
     else if (fault) answer = applyPayloadFault(fault.kind, answer);
-    record(answer.status, fault?.kind);
+    const recorded = record(answer.status, fault?.kind);
 
     if (fault?.kind === 'slow') {
       const timer = setTimeout(() => {
         this.slowAnswers.delete(timer);
+        recorded.wallAt = Date.now();
         writeResponse(response, answer);
       }, fault.delayMs ?? 1000);
       this.slowAnswers.add(timer);
@@ -319,8 +320,11 @@ export class CodegenSimulator implements ControlTarget {
     }
   }
 
-  private record(entry: Omit<RecordedRequest, 'seq'>): void {
-    this.requests.push({ seq: this.nextSeq++, ...entry });
+  private record(entry: Omit<RecordedRequest, 'seq' | 'wallAt'>): RecordedRequest {
+    // Every caller writes the answer (or drops the socket) right after recording it; a slow answer moves wallAt.
+    const recorded: RecordedRequest = { seq: this.nextSeq++, ...entry, wallAt: Date.now() };
+    this.requests.push(recorded);
+    return recorded;
   }
 }
 

@@ -30,6 +30,11 @@ export interface RecordedRequest {
   seq: number;
   /** Simulator clock time when the request arrived. */
   at: number;
+  /**
+   * Wall-clock time (Date.now(), whatever the simulator's clock) when the answer was written, or the socket
+   * dropped: what a browser on this machine can compare its own timestamps with (row latency benches).
+   */
+  wallAt: number;
   method: string;
   /** Path without the query string. */
   path: string;

@@ -31,8 +31,12 @@ describe('Codegen simulator: recording and control API', () => {
     await call(sim.url, 'GET', '/v1/users/me', { token: 'secret-wrong-token' });
     await call(sim.url, 'GET', '/nowhere', { token: null });
 
+    const wallBefore = Date.now();
     const [list, create, me, wrong, unknown] = sim.requests;
-    assert.deepEqual(list, { seq: 1, at: clock.now() - 1000, method: 'GET', path: paths.runs(), query: { limit: '5' }, rateClass: 'standard', status: 200, authorized: true });
+    const { wallAt, ...listRest } = list ?? { wallAt: NaN };
+    assert.deepEqual(listRest, { seq: 1, at: clock.now() - 1000, method: 'GET', path: paths.runs(), query: { limit: '5' }, rateClass: 'standard', status: 200, authorized: true });
+    // The wall clock of the answer (whatever the simulator's fake clock says), for latency measured from a browser.
+    assert.ok(typeof wallAt === 'number' && wallAt <= wallBefore && wallAt > wallBefore - 60_000, `wallAt ${wallAt}`);
     assert.deepEqual([create?.seq, create?.rateClass, create?.status, create?.body, create?.at], [2, 'create', 200, { prompt: 'recorded' }, clock.now()]);
     assert.deepEqual([me?.rateClass, me?.authorized], ['standard', true]);
     assert.deepEqual([wrong?.status, wrong?.authorized], [401, false]);

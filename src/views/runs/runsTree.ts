@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { categoryLabel, statusCategory, statusLabel, type StatusCategory } from '../../api/status';
 import type { AgentRun, PullRequest } from '../../api/types';
 import { Commands } from '../../ids';
-import { GROUP_ORDER, groupOf, groupRuns, hasBranchToBringBack, hasChangesToBringBack, pullRequestNumber, runTitle, type GroupId } from '../../runs/runModel';
+import { hasBranchToBringBack, hasChangesToBringBack, pullRequestNumber, runTitle, type GroupId } from '../../runs/runModel';
+import { RunTreeNodes } from '../../runs/runTreeNodes';
 import type { RunsNode } from '../../runs/runNodes';
 import type { RunStore } from '../../runs/runStore';
 import type { Clock } from '../../util/clock';
@@ -61,15 +62,22 @@ export function runContextValue(run: AgentRun, unreviewed = false): string {
 }
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<RunsNode | undefined>();
+  private readonly changeEmitter = new vscode.EventEmitter<RunsNode | RunsNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
+  private readonly nodes: RunTreeNodes;
 
   constructor(
     private readonly store: RunStore,
     private readonly clock: Clock,
   ) {
-    this.subscription = store.onDidChange(() => this.changeEmitter.fire(undefined));
+    this.nodes = new RunTreeNodes(store);
+    // A change redraws what it touched: a new run its group, an updated run its row; a status message nothing.
+    this.subscription = store.onDidChange((change) => {
+      const redraw = this.nodes.update(change);
+      if (redraw.kind === 'all') this.changeEmitter.fire(undefined);
+      else if (redraw.nodes.length > 0) this.changeEmitter.fire(redraw.nodes);
+    });
   }
 
   /** Re-renders relative times without any request. */
@@ -78,21 +86,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   getChildren(node?: RunsNode): RunsNode[] {
-    if (!node) {
-      const groups = groupRuns(this.store.runs);
-      const roots: RunsNode[] = GROUP_ORDER.filter((group) => groups[group].length > 0).map((group) => ({ kind: 'group', group, count: groups[group].length }));
-      if (roots.length > 0 && this.store.hasMore) roots.push({ kind: 'loadMore' });
-      return roots;
-    }
-    switch (node.kind) {
-      case 'group':
-        return groupRuns(this.store.runs)[node.group].map((run) => ({ kind: 'run', run }));
-      case 'run':
-        return node.run.pullRequests.map((pr, index) => ({ kind: 'pr', run: node.run, pr, index }));
-      case 'pr':
-      case 'loadMore':
-        return [];
-    }
+    return node ? this.nodes.children(node) : this.nodes.roots();
   }
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
@@ -119,13 +113,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     }
   }
 
-  getParent(node: RunsNode): RunsNode | undefined {
-    if (node.kind === 'pr') return { kind: 'run', run: node.run };
+  /** The run's tooltip is built when it is hovered, not for every row drawn. */
+  resolveTreeItem(item: vscode.TreeItem, node: RunsNode): vscode.TreeItem {
     if (node.kind === 'run') {
-      const group = groupOf(node.run);
-      return { kind: 'group', group, count: groupRuns(this.store.runs)[group].length };
+      const run = this.store.get(node.run.id) ?? node.run;
+      item.tooltip = runTooltip(run, statusCategory(run.status), this.clock.now(), this.store.isUnreviewed(run.id));
     }
-    return undefined;
+    return item;
+  }
+
+  getParent(node: RunsNode): RunsNode | undefined {
+    return this.nodes.parent(node);
   }
 
   private runItem(run: AgentRun): vscode.TreeItem {
@@ -134,13 +132,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const unreviewed = this.store.isUnreviewed(run.id);
     const item = new vscode.TreeItem(title, run.pullRequests.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
-    // For the "changes to review" badge (runDecorations): the label, icon and command stay as set here.
-    item.resourceUri = runUri(run.id);
+    // Only a row with the "changes to review" marker carries a resource URI: VS Code asks for the decoration
+    // (runDecorations) of that row alone.
+    if (unreviewed) item.resourceUri = runUri(run.id);
     item.iconPath = iconFor(category);
     const when = formatRelative(run.createdAt, this.clock.now());
     const status = shownStatus(run);
     item.description = [unreviewed ? vscode.l10n.t('changes to review') : undefined, status, when].filter(Boolean).join(' · ');
-    item.tooltip = runTooltip(run, category, this.clock.now(), unreviewed);
     item.contextValue = runContextValue(run, unreviewed);
     item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show run details'), arguments: [run.id] };
     const spoken = when ? vscode.l10n.t('{0}, {1}, created {2}', title, status, when) : `${title}, ${status}`;
@@ -170,7 +168,7 @@ function prItem(run: AgentRun, pr: PullRequest, index: number): vscode.TreeItem 
 }
 
 /** Tooltip with untrusted text added as text (escaped), never as markdown or HTML. */
-function runTooltip(run: AgentRun, category: StatusCategory, now: number, unreviewed: boolean): vscode.MarkdownString {
+export function runTooltip(run: AgentRun, category: StatusCategory, now: number, unreviewed: boolean): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', false);
   md.isTrusted = false;
   md.supportHtml = false;
