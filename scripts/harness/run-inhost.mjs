@@ -12,7 +12,7 @@ import { REPO } from './paths.mjs';
 
 // Workbench chatter forwarded with the extension host's console; INHOST_VERBOSE=1 shows it.
 const WORKBENCH_NOISE = /^(Creating a socket|Creation of workbench contribution|Ignoring fetching additional builtin|\[reconnection-grace-time\]|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Timed out waiting for authentication provider|Updating additional builtin extensions cache|Canceled: Canceled|No search provider registered|\s+at )/;
-const timeoutMs = Number(process.env.INHOST_TIMEOUT_MS || 300000);
+const timeoutMs = Number(process.env.INHOST_TIMEOUT_MS || 900000);
 // One scratch folder per run, so two runs (a developer's and a helper's) never share a profile.
 const scratch = path.join(REPO, '.tmp', `inhost-${process.pid}`);
 fs.rmSync(scratch, { recursive: true, force: true });
