@@ -10,7 +10,7 @@ source scripts/harness/tools.sh
 # Counts go to a folder of this run's own, so a test started by hand meanwhile cannot change them.
 export RESULTS_DIR=test-results/all
 mkdir -p "$RESULTS_DIR"
-rm -f "$RESULTS_DIR"/{unit,inhost,e2e}.json
+rm -f "$RESULTS_DIR"/{unit,inhost,e2e}.json "$RESULTS_DIR"/forks/inhost.json
 
 status=0
 step() { echo; echo "=== $* ==="; }
@@ -35,6 +35,9 @@ MOCHA_RESULT_FILE=$RESULTS_DIR/unit.json npx mocha --reporter scripts/harness/co
 step "in-host integration tests (mocha inside code-server's extension host)"
 node scripts/harness/run-inhost.mjs || status=1
 
+step "in-host again, as in a fork of VS Code: no chat, no multi-diff editor, tools and Accounts menu that throw"
+RESULTS_DIR=$RESULTS_DIR/forks INHOST_WITHOUT='chat,lm:throw,accounts:throw,changes' node scripts/harness/run-inhost.mjs || status=1
+
 step "package"
 npm run --silent package || status=1
 vsix=$(ls -t codegen-vscode-*.vsix 2>/dev/null | head -1)
@@ -44,6 +47,8 @@ node test/e2e/run.mjs "${vsix:-missing.vsix}" || status=1
 
 read up uf <<<"$(count $RESULTS_DIR/unit.json)"
 read ip if_ <<<"$(count $RESULTS_DIR/inhost.json)"
+read fp ff <<<"$(count $RESULTS_DIR/forks/inhost.json)"
+ip=$((ip + fp)); if_=$((if_ + ff))
 read ep ef <<<"$(count $RESULTS_DIR/e2e.json)"
 passed=$((static_pass + up + ip + ep)); failed=$((static_fail + uf + if_ + ef))
 echo

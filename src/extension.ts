@@ -23,9 +23,11 @@ import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids
 import { resolvePullRequest } from './runs/runNodes';
 import { RunActions } from './runs/runActions';
 import type { TestHooks } from './testHooks';
+import { ActivationProbe } from './testProbe';
 import { ContextKeys } from './ui/contextKeys';
 import { SwappableInteraction, VsCodeInteraction } from './ui/interaction';
 import { toggled } from './ui/toggled';
+import { EditorSurfaces, editorApis, editorApisWithout } from './ui/editorSurfaces';
 import { systemClock } from './util/clock';
 import { LogRecorder, teeLog } from './util/log';
 import { RunDetailsPanels, runDetailsDeps } from './views/runDetails/runDetailsPanel';
@@ -41,9 +43,13 @@ export interface CodegenExtensionExports extends CodegenApiV1 {
   testing?: TestHooks;
 }
 
-export function activate(context: vscode.ExtensionContext): CodegenExtensionExports {
+export function activate(extensionContext: vscode.ExtensionContext): CodegenExtensionExports {
   const activationStarted = performance.now();
   const testMode = process.env.CODEGEN_TEST_MODE === '1';
+  // Tests only: what activation reads, and the extension's timers counted.
+  const probe = testMode ? new ActivationProbe() : undefined;
+  const context = probe ? probe.context(extensionContext) : extensionContext;
+  const clock = probe?.clock ?? systemClock;
   const manifestVersion = (context.extension.packageJSON as { version?: unknown }).version;
   const version = typeof manifestVersion === 'string' ? manifestVersion : '0.0.0';
   const channel = vscode.window.createOutputChannel('Codegen', { log: true });
@@ -52,13 +58,16 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const log = teeLog(channel, () => channel.show(true), recorder);
   const onListenerError = (error: unknown): void => log.error(`A Codegen event listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 
+  // Chat, tools, the Accounts menu and the multi-diff editor: each only where this editor has it.
+  const hiddenApis = testMode ? process.env.CODEGEN_TEST_WITHOUT : undefined;
+  const surfaces = new EditorSurfaces(hiddenApis ? editorApisWithout(editorApis(), hiddenApis) : editorApis(), log);
   const settings = new Settings();
   const tokens = new TokenStore(context.secrets);
   const contextKeys = new ContextKeys();
   const interaction = new SwappableInteraction(new VsCodeInteraction(vscodePromptUi));
   // One governor per API base URL; the logs budget is shared with the other windows through a ledger.
   const storage = context.globalStorageUri;
-  const governors = new RateGovernors({ ledgerRoot: storage.scheme === 'file' ? path.join(storage.fsPath, 'budget') : undefined, clock: systemClock, onListenerError });
+  const governors = new RateGovernors({ ledgerRoot: storage.scheme === 'file' ? path.join(storage.fsPath, 'budget') : undefined, clock, onListenerError });
   const session = new Session(
     tokens,
     settings,
@@ -72,10 +81,12 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   const authProvider = new CodegenAuthenticationProvider(tokens, session, log);
   context.subscriptions.push(
     authProvider,
-    toggled(SettingKeys.accountsEnabled, () => vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Codegen', authProvider, { supportsMultipleAccounts: false })),
+    toggled(SettingKeys.accountsEnabled, () =>
+      surfaces.register('accounts', 'authentication', (authentication) => authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Codegen', authProvider, { supportsMultipleAccounts: false })),
+    ),
   );
 
-  const runs = new RunsController(context, session, settings, systemClock, log);
+  const runs = new RunsController(context, session, settings, clock, log);
   const refreshSoon = (): void => void runs.refreshNow();
   const actions = new RunActions({ api: session.api, store: runs.store, fallbackOrganization: () => settings.organizationId, refreshSoon });
   const notifier = new RunNotifier(runs.store, settings, interaction, () => vscode.window.state.focused || (runs.currentPoller?.isLeaseHolder ?? true));
@@ -112,7 +123,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     globalState: context.globalState,
     interaction,
     log,
-    clock: systemClock,
+    clock,
     extensionVersion: version,
   });
   const auth = createAuthCommands({ session, settings, interaction, log });
@@ -124,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     resolve: (argument) => resolvePullRequest(runs.store, argument),
     markReviewed: (runId) => runs.store.markReviewed(runId),
     git,
+    openMultiDiff: (title, resources) => surfaces.openMultiDiff(title, resources),
   });
   const prs = createPrCommands({ interaction, log, store: runs.store, actions });
   const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });
@@ -142,7 +154,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
       new DelegateCommands(sender),
       (listener) => session.onDidChangeState(() => listener()),
     ),
-    ...registerChatAndTools(context.extensionPath, chat, tools),
+    ...registerChatAndTools(surfaces, context.extensionPath, chat, tools),
     vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.runOnSelection(uri)),
     vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.runOnFile(uri)),
     vscode.commands.registerCommand(Commands.newRun, () => sender.newRun()),
@@ -153,7 +165,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.openWalkthrough, () => vscode.commands.executeCommand(BuiltInCommands.openWalkthrough, `${context.extension.id}#${Views.walkthrough}`, false)),
   );
-  void session.initialize();
+  const initialized = session.initialize().catch((error: unknown) => log.error(`Reading the Codegen token failed: ${error instanceof Error ? error.message : String(error)}`));
 
   const activationMs = performance.now() - activationStarted;
   log.info(`Codegen ${version} activated in ${activationMs.toFixed(1)} ms`);
@@ -162,6 +174,12 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     ...exported.api,
     testing: {
       activationMs,
+      startup: async () => {
+        await initialized;
+        await runs.whenSettled();
+        return { reads: [...probe!.reads], pendingTimers: probe!.clock.pendingTimers };
+      },
+      lackingSurfaces: () => surfaces.lacking,
       globalState: context.globalState,
       authProvider,
       chat: (request, chatContext, stream, token) => chat.handle(request, chatContext, stream, token),

@@ -120,4 +120,6 @@ export const StateKeys = {
 export const SecretKeys = {
   token: 'codegen.apiToken',
   tokenOwner: 'codegen.apiTokenOwner',
+  /** The owner's name as the Accounts menu shows it, kept with the token: no request at startup. */
+  tokenOwnerLabel: 'codegen.apiTokenOwnerLabel',
 } as const;

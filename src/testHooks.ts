@@ -13,6 +13,10 @@ import type { RunDetailsPanels } from './views/runDetails/runDetailsPanel';
 export interface TestHooks {
   /** Time spent in activate(), measured in the extension host. */
   activationMs: number;
+  /** Once the token is read and the saved runs restored: what activation read and the timers that wait. */
+  startup(): Promise<{ reads: readonly string[]; pendingTimers: number }>;
+  /** The optional editor surfaces this editor lacks (chat, lm, accounts, changes), as the extension found them. */
+  lackingSurfaces(): readonly string[];
   /** The extension's globalState (where the runs cache lives), to read what a reload would restore. */
   globalState: import('vscode').Memento;
   /** The Accounts menu's provider (registered with vscode.authentication). */

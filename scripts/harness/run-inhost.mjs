@@ -30,7 +30,8 @@ try {
   fs.cpSync(path.join(REPO, 'test/fixtures/workspace'), workspace, { recursive: true });
   const authority = new URL(server.url).host;
   const remote = (p) => `vscode-remote://${authority}${p}`;
-  const extensionEnv = JSON.stringify({ TEST_RESULT_FILE: resultFile, CODEGEN_TEST_MODE: '1', INHOST_GREP: process.env.INHOST_GREP || '' });
+  // INHOST_WITHOUT (e.g. "chat,lm:throw") starts the extension as in an editor without those APIs: the forks/ suite.
+  const extensionEnv = JSON.stringify({ TEST_RESULT_FILE: resultFile, CODEGEN_TEST_MODE: '1', INHOST_GREP: process.env.INHOST_GREP || '', CODEGEN_TEST_WITHOUT: process.env.INHOST_WITHOUT || '' });
   const payload = [
     ['extensionDevelopmentPath', remote(REPO)],
     // INHOST_TESTS_PATH runs another runner module (the activation benchmark uses this).

@@ -2,11 +2,9 @@
 // use, so signing in and out also works from the Accounts menu, and other extensions can ask for a session
 // through vscode.authentication (VS Code asks the user before it gives them one).
 import * as vscode from 'vscode';
-import type { User } from '../api/types';
 import { Commands } from '../ids';
 import type { Log } from '../util/log';
-import { serviceLabel } from '../util/serviceText';
-import type { Session } from './session';
+import { accountLabel, type Session } from './session';
 import type { TokenStore } from './tokenStore';
 
 export const AUTH_PROVIDER_ID = 'codegen';
@@ -53,6 +51,9 @@ export class CodegenAuthenticationProvider implements vscode.AuthenticationProvi
   private async current(): Promise<vscode.AuthenticationSession | undefined> {
     const token = await this.tokens.get();
     if (!token) return undefined;
+    // The account kept with the token: VS Code asks at every window start, which must cost no request.
+    const known = await this.session.knownAccount();
+    if (known) return { id: SESSION_ID, accessToken: token, account: { id: String(known.id), label: known.label }, scopes: [] };
     let label = vscode.l10n.t('Codegen user');
     let id = this.session.state.userId !== undefined ? String(this.session.state.userId) : 'codegen';
     try {
@@ -76,6 +77,3 @@ export class CodegenAuthenticationProvider implements vscode.AuthenticationProvi
 }
 
 /** The account's name in the Accounts menu: service text, cleaned like every other. */
-function accountLabel(user: User): string {
-  return serviceLabel(user.githubUsername ?? user.email ?? user.fullName, 80) || vscode.l10n.t('user {0}', user.id);
-}

@@ -7,6 +7,7 @@ import { CodegenApiError, isApiError } from '../api/errors';
 import type { Settings } from '../config/settings';
 import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
+import { serviceLabel } from '../util/serviceText';
 import type { TokenStore } from './tokenStore';
 import type { ContextKeys } from '../ui/contextKeys';
 import { Commands, ContextKeys as ContextKeyIds, settingId, Settings as SettingKeys } from '../ids';
@@ -61,7 +62,7 @@ export class Session implements vscode.Disposable {
       () => this.currentApi(),
       (error) => this.onCallFailed(error),
       () => this.lastToken,
-      (token, user) => this.learnOwner(token, user.id),
+      (token, user) => this.learnOwner(token, user),
     );
     this.subscriptions.push(
       tokens.onDidChange(() => void this.refreshSignedIn()),
@@ -105,7 +106,7 @@ export class Session implements vscode.Disposable {
       const value = this.api.getCurrentUser();
       this.user = { forToken: token, value };
       value.then(
-        (user) => this.learnOwner(token, user.id),
+        (user) => this.learnOwner(token, user),
         () => {
           if (this.user?.value === value) this.user = undefined;
         },
@@ -121,7 +122,7 @@ export class Session implements vscode.Disposable {
   }
 
   async storeToken(token: string, verifiedUser?: User): Promise<void> {
-    await this.tokens.set(token, verifiedUser?.id);
+    await this.tokens.set(token, verifiedUser?.id, verifiedUser ? accountLabel(verifiedUser) : undefined);
     this.promptedForToken = undefined;
     // Unverified (saved while the service was unreachable): its user is fetched again, not taken from before.
     this.user = verifiedUser ? { forToken: token.trim(), value: Promise.resolve(verifiedUser) } : undefined;
@@ -150,12 +151,21 @@ export class Session implements vscode.Disposable {
     if (token && owner === undefined) this.currentUser().catch(() => undefined);
   }
 
-  /** The user of the current token is known: kept with it, and the state says so. */
-  private learnOwner(token: string, userId: number): void {
-    if (token !== this.lastToken || this.userId === userId) return;
-    this.userId = userId;
-    void this.tokens.setOwner(userId);
+  /** The user of the current token is known: kept with it (id and label), and the state says so. */
+  private learnOwner(token: string, user: User): void {
+    if (token !== this.lastToken) return;
+    void this.tokens.getOwnerLabel().then((label) => {
+      if (label !== accountLabel(user) || this.userId !== user.id) void this.tokens.setOwner(user.id, accountLabel(user));
+    });
+    if (this.userId === user.id) return;
+    this.userId = user.id;
     this.publish();
+  }
+
+  /** The token's account as kept with it (no request), when its id and label are known. */
+  async knownAccount(): Promise<{ id: number; label: string } | undefined> {
+    const [owner, label] = await Promise.all([this.tokens.getOwner(), this.tokens.getOwnerLabel()]);
+    return owner !== undefined && label ? { id: owner, label: serviceLabel(label, 80) || label } : undefined;
   }
 
   private publish(): void {
@@ -251,4 +261,9 @@ function createGateway(
     getRunLogs: (org, id, q, o) => call((a) => a.getRunLogs(org, id, q, o)),
     setPullRequestState: (org, id, state, o) => call((a) => a.setPullRequestState(org, id, state, o)),
   };
+}
+
+/** How the Accounts menu names a user: GitHub name, else email, else full name, cleaned. */
+export function accountLabel(user: User): string {
+  return serviceLabel(user.githubUsername ?? user.email ?? user.fullName, 80) || vscode.l10n.t('user {0}', user.id);
 }

@@ -7,6 +7,8 @@ import { SecretKeys } from '../ids';
 const TOKEN_KEY = SecretKeys.token;
 /** The token's user id, kept next to the token (same storage, same lifetime): it keys the saved runs even offline. */
 const OWNER_KEY = SecretKeys.tokenOwner;
+/** The owner's account label (what the Accounts menu shows), kept the same way: the menu needs no request. */
+const OWNER_LABEL_KEY = SecretKeys.tokenOwnerLabel;
 
 export class TokenStore implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -31,11 +33,14 @@ export class TokenStore implements vscode.Disposable {
     return this.cached;
   }
 
-  async set(token: string, ownerId?: number): Promise<void> {
+  async set(token: string, ownerId?: number, ownerLabel?: string): Promise<void> {
     this.cached = undefined;
     // The owner first: whoever reads the new token finds its owner with it.
-    if (ownerId !== undefined) await this.setOwner(ownerId);
-    else await this.secrets.delete(OWNER_KEY);
+    if (ownerId !== undefined) await this.setOwner(ownerId, ownerLabel);
+    else {
+      await this.secrets.delete(OWNER_KEY);
+      await this.secrets.delete(OWNER_LABEL_KEY);
+    }
     await this.secrets.store(TOKEN_KEY, token.trim());
   }
 
@@ -43,6 +48,7 @@ export class TokenStore implements vscode.Disposable {
     this.cached = undefined;
     await this.secrets.delete(TOKEN_KEY);
     await this.secrets.delete(OWNER_KEY);
+    await this.secrets.delete(OWNER_LABEL_KEY);
   }
 
   /** The id of the user the stored token belongs to, when known. */
@@ -55,8 +61,20 @@ export class TokenStore implements vscode.Disposable {
     }
   }
 
-  async setOwner(userId: number): Promise<void> {
-    if (Number.isSafeInteger(userId) && userId >= 0) await this.secrets.store(OWNER_KEY, String(userId));
+  async setOwner(userId: number, label?: string): Promise<void> {
+    if (!Number.isSafeInteger(userId) || userId < 0) return;
+    await this.secrets.store(OWNER_KEY, String(userId));
+    if (label) await this.secrets.store(OWNER_LABEL_KEY, label);
+    else await this.secrets.delete(OWNER_LABEL_KEY);
+  }
+
+  /** The owner's account label, when it was kept with the token. */
+  async getOwnerLabel(): Promise<string | undefined> {
+    try {
+      return (await this.secrets.get(OWNER_LABEL_KEY)) || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   dispose(): void {

@@ -35,6 +35,8 @@ export interface ChangesDeps {
   /** The run's changes were opened: its "to review" marker goes. */
   markReviewed(runId: number): void;
   git: ChangesGit;
+  /** Opens VS Code's multi-diff editor; false when this editor lacks it (EditorSurfaces). */
+  openMultiDiff(title: string, resources: Array<[vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined]>): Promise<boolean>;
 }
 
 /** The git layer as the editor gives it (GitAdapter): the one runner (behind the workspace's trust) and the git view's refresh. */
@@ -82,7 +84,13 @@ export class RunChangesCommands {
     }
     const resources = comparison.files.map((file) => this.resource(fetched.root, comparison.base, comparison.tip, file));
     const title = vscode.l10n.t('Codegen run #{0}: {1}', target.run.id, fetched.branch);
-    await vscode.commands.executeCommand('vscode.changes', title, resources);
+    if (!(await this.deps.openMultiDiff(title, resources))) {
+      void this.deps.interaction.showMessage({
+        severity: 'warning',
+        message: vscode.l10n.t('This editor lacks the multi-diff editor that Review changes opens. Check out or Apply to my working tree still bring the run\'s changes here.'),
+      });
+      return undefined;
+    }
     this.deps.log.info(`Review of run ${target.run.id}: ${comparison.files.length} files, ${comparison.base.slice(0, 8)}..${comparison.tip.slice(0, 8)} in ${fetched.root}.`);
     return vscode.l10n.t('Showing {0} changed files.', comparison.files.length);
   }

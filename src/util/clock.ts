@@ -114,3 +114,33 @@ export class FakeClock implements Clock {
 export function flushMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Another clock's timers, counted: how many wait to fire now (the in-host tests' "no timer at startup"). */
+export class CountingClock implements Clock {
+  private readonly live = new Set<number>();
+
+  constructor(private readonly inner: Clock) {}
+
+  now(): number {
+    return this.inner.now();
+  }
+
+  setTimeout(callback: () => void, delayMs: number): TimerHandle {
+    const handle: TimerHandle = this.inner.setTimeout(() => {
+      this.live.delete(handle.id);
+      callback();
+    }, delayMs);
+    this.live.add(handle.id);
+    return handle;
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (handle) this.live.delete(handle.id);
+    this.inner.clearTimeout(handle);
+  }
+
+  /** Timers set on this clock that have neither fired nor been cleared. */
+  get pendingTimers(): number {
+    return this.live.size;
+  }
+}

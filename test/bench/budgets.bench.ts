@@ -30,10 +30,23 @@ function inHost(runner: string, folder: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as Record<string, unknown>;
 }
 
-function measureActivation(): { activationMs: number; wallMs: number } {
+interface ActivationFigures {
+  activationMs: number;
+  /** Only when the bench was first to ask for the extension (it activates at onStartupFinished). */
+  wallMs?: number;
+  reads: string[];
+  pendingTimers: number;
+}
+
+function measureActivation(): ActivationFigures {
   const result = inHost('out/test/benchHost/index', 'bench-activation');
-  if (typeof result['activationMs'] !== 'number' || typeof result['wallMs'] !== 'number') throw new Error('no activation figures from the extension host');
-  return { activationMs: result['activationMs'], wallMs: result['wallMs'] };
+  if (typeof result['activationMs'] !== 'number' || !Array.isArray(result['reads']) || typeof result['pendingTimers'] !== 'number') throw new Error('no activation figures from the extension host');
+  return {
+    activationMs: result['activationMs'],
+    wallMs: typeof result['wallMs'] === 'number' ? result['wallMs'] : undefined,
+    reads: result['reads'] as string[],
+    pendingTimers: result['pendingTimers'],
+  };
 }
 
 function measureCreateToRow(): { medianMs: number; samples: number[]; listCallsBetween: number[] } {
@@ -56,8 +69,11 @@ export async function run(): Promise<BenchRow[]> {
   rows.push(
     { group: 'budgets', name: `activation, in activate() (median of ${ACTIVATION_RUNS} hosts)`, value: median(samples.map((s) => s.activationMs)), unit: 'ms', target: '< 20' },
     { group: 'budgets', name: 'activation, in activate() (each run)', value: samples.map((s) => s.activationMs.toFixed(1)).join(' / '), unit: 'ms' },
-    { group: 'budgets', name: 'activation, extension.activate() wall time incl. loading (median)', value: median(samples.map((s) => s.wallMs)), unit: 'ms' },
+    { group: 'budgets', name: 'activation: what it reads (secret storage and global state keys; no file, no request)', value: [...new Set(samples.flatMap((s) => s.reads))].join(', ') || 'nothing' },
+    { group: 'budgets', name: 'activation: timers waiting once settled, signed out (most of all runs)', value: Math.max(...samples.map((s) => s.pendingTimers)), unit: 'timers', target: '0' },
   );
+  const walls = samples.flatMap((s) => (s.wallMs === undefined ? [] : [s.wallMs]));
+  if (walls.length > 0) rows.push({ group: 'budgets', name: `activation, extension.activate() wall time incl. loading (median of the ${walls.length} runs it was asked for)`, value: median(walls), unit: 'ms' });
   const create = measureCreateToRow();
   rows.push(
     { group: 'create', name: 'create -> run row in the tree, from the create reaching the service (median of 8, peer 68-90)', value: create.medianMs, unit: 'ms', target: '< 100' },

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { SecretKeys, StateKeys } from '../../src/ids';
 import { hooks, script } from './helpers';
 
 const EXTENSION_ID = 'codegen-sh.codegen-vscode';
@@ -13,18 +14,25 @@ interface Manifest {
   };
 }
 
+// This file runs first (00-): nothing has asked for the extension yet.
 describe('Activation', () => {
-  it('is installed, lazy, and activates when its view is opened', async () => {
+  it('activates once the window has started, without its view being opened or any command run (every door open), never at "*"', async function () {
+    this.timeout(40_000);
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not installed in the extension host`);
     const manifest = extension.packageJSON as Manifest;
-    for (const event of manifest.activationEvents ?? []) {
-      assert.notStrictEqual(event, '*', 'eager activation');
-      assert.notStrictEqual(event, 'onStartupFinished', 'eager activation');
-    }
-    await vscode.commands.executeCommand('workbench.view.extension.codegen');
-    for (let i = 0; i < 100 && !extension.isActive; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.strictEqual(extension.isActive, true, 'opening the Codegen view did not activate the extension');
+    assert.ok(!(manifest.activationEvents ?? []).includes('*'), 'activation at "*" slows every window start');
+    for (let i = 0; i < 300 && !extension.isActive; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.strictEqual(extension.isActive, true, 'the extension did not activate after startup: the quick fix and the TODO action would not be offered');
+  });
+
+  it('at startup it reads only its token and saved state, and keeps no timer', async () => {
+    const h = await hooks();
+    const startup = await h.startup();
+    const allowed = new Set([`secrets:${SecretKeys.token}`, `secrets:${SecretKeys.tokenOwner}`, `secrets:${SecretKeys.tokenOwnerLabel}`, `globalState:${StateKeys.runsCache}`, `globalState:${StateKeys.runsFilter}`]);
+    assert.deepStrictEqual(startup.reads.filter((key) => !allowed.has(key)), [], `reads: ${startup.reads.join(', ')}`);
+    assert.ok(startup.reads.some((key) => key.startsWith('secrets:')), `the token is read: ${startup.reads.join(', ')}`);
+    assert.strictEqual(startup.pendingTimers, 0, 'a timer waits at startup');
   });
 
   it('contributes the Codegen container with the Runs view', () => {
