@@ -118,6 +118,7 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     settings,
     store: runs.store,
     refreshSoon,
+    noteActivity: () => runs.noteActivity(),
     rateWaits: governors.onDidWait,
     git,
     globalState: context.globalState,

@@ -28,8 +28,10 @@ export interface SendWorkDeps {
   session: Session;
   settings: Settings;
   store: RunStore;
-  /** Polls the list now (after a create): the poller gets fast again. */
+  /** Polls the list now (a create whose answer was lost may have made a run): the poller gets fast again. */
   refreshSoon(): void;
+  /** A run was created: the list is polled soon (not now: the new run is in the store already). */
+  noteActivity(): void;
   /** The window's rate governors' waits: the create class's are shown in the progress. */
   rateWaits: Event<RateWaitEvent>;
   git: Pick<GitAdapter, 'contextFor'>;
@@ -75,8 +77,9 @@ export class WorkSender implements Disposable {
       },
       history,
       runCreated: (run) => {
+        // The answer is the run: into the tree now; the list shows it at the next poll, made soon.
         store.upsert(run, { createdHere: true });
-        deps.refreshSoon();
+        deps.noteActivity();
       },
       refreshSoon: () => deps.refreshSoon(),
       extensionVersion: deps.extensionVersion,

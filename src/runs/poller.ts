@@ -71,6 +71,8 @@ export class RunPoller implements Disposable {
   private windowFocused: boolean;
   /** Successful polls in a row that changed nothing while nothing was in progress (0: something just moved, or the user came back). */
   private quietPolls = 0;
+  /** After noteActivity: no scheduled list call before this time (a manual refresh still goes at once). */
+  private noActivityPollBefore = -Infinity;
   private loadingMore: Promise<void> | undefined;
   private readonly inFlight = new Set<AbortController>();
   /** Bumped when the account or filter changes: answers to older requests are dropped. */
@@ -116,7 +118,10 @@ export class RunPoller implements Disposable {
   setViewVisible(visible: boolean): void {
     if (this.viewVisible === visible) return;
     this.viewVisible = visible;
-    if (visible) this.quietPolls = 0;
+    if (visible) {
+      this.quietPolls = 0;
+      this.noActivityPollBefore = -Infinity;
+    }
     this.reschedule();
   }
 
@@ -151,7 +156,20 @@ export class RunPoller implements Disposable {
     this.startOver();
   }
 
-  /** Polls once now (manual refresh, a create, a follow-up), even as a non-holder; polling gets fast again. */
+  /**
+   * Something happened here that the list will show (a run created in this window): polling gets fast again,
+   * without a request now. The new run is in the store already; a list call at this moment would only compete
+   * with drawing its row.
+   */
+  noteActivity(): void {
+    if (this.disposed) return;
+    this.quietPolls = 0;
+    // What was just learnt counts as a fresh look: the next list call is one interval away.
+    this.noActivityPollBefore = this.clock.now() + this.effectiveIntervalMs;
+    this.reschedule();
+  }
+
+  /** Polls once now (manual refresh, a follow-up, a create that may exist), even as a non-holder; polling gets fast again. */
   refreshNow(): Promise<void> {
     if (this.disposed) return Promise.resolve();
     this.quietPolls = 0;
@@ -224,8 +242,9 @@ export class RunPoller implements Disposable {
   }
 
   private listDueAt(): number {
-    const lastSuccessAt = this.store.loaded ? (this.store.lastSuccessAt ?? -Infinity) : -Infinity;
-    return lastSuccessAt + this.effectiveIntervalMs;
+    // A list never loaded is loaded when wanted, whatever was created meanwhile.
+    if (!this.store.loaded) return -Infinity;
+    return Math.max((this.store.lastSuccessAt ?? -Infinity) + this.effectiveIntervalMs, this.noActivityPollBefore);
   }
 
   private reschedule(): void {

@@ -110,6 +110,24 @@ describe('RunPoller (simulator, fake clock)', function () {
     assert.equal(listCalls(), 10); // 730 s: nothing new since, 30 s later
   });
 
+  it('a run created here goes into the tree without a list call; polling gets fast again and the next list call is one interval later', async () => {
+    sim.addRun({ status: 'COMPLETE' });
+    start({ viewVisible: true });
+    await run(600_000);
+    assert.equal(poller!.effectiveIntervalMs, 120_000, 'slow after 10 quiet minutes');
+    const before = listCalls();
+    const created = await client.createRun(SIM.orgId, { prompt: 'Add a changelog entry' });
+    store.upsert(created, { createdHere: true });
+    poller!.noteActivity();
+    await run(0);
+    assert.equal(listCalls(), before, 'no list call at the create: the row is drawn alone');
+    assert.equal(poller!.effectiveIntervalMs, 10_000, 'a run in progress is followed at the interval');
+    await run(9_999);
+    assert.equal(listCalls(), before);
+    await run(1);
+    assert.equal(listCalls(), before + 1, 'one interval after the create');
+  });
+
   it('gets fast again on focus and on showing the view; a manual refresh that finds nothing new stays slow', async () => {
     start({ viewVisible: true });
     await run(600_000);

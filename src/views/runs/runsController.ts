@@ -91,6 +91,11 @@ export class RunsController implements vscode.Disposable {
     return true;
   }
 
+  /** A run was created here: polling gets fast again, with no request now (RunPoller.noteActivity). */
+  noteActivity(): void {
+    this.poller?.noteActivity();
+  }
+
   setFilter(filter: RunFilter): void {
     this.account.setFilter(filter);
     this.updateViewChrome();
