@@ -124,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     resolve: (argument) => resolvePullRequest(runs.store, argument),
     markReviewed: (runId) => runs.store.markReviewed(runId),
     git,
+    workspaceState: context.workspaceState,
   });
   const prs = createPrCommands({ interaction, log, store: runs.store, actions });
   const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });

@@ -13,7 +13,7 @@ export {
 } from './checkout';
 export { codegenStashes, KeptStashError } from './stashes';
 export { checkOutAndRecord, switchBackAndRecord, WhereYouWere, type Departure, type StateMemento, type SwitchBackOutcome } from './whereYouWere';
-export { ChangesError, isChangesError, sanitizeGitMessage, type ChangesErrorKind } from './errors';
+export { ChangesError, filesGitNamed, isChangesError, nameFiles, sanitizeGitMessage, type ChangesErrorKind } from './errors';
 export { classifyFetchFailure, deleteRunRef, fetchRunBranch, runRef, RUN_REF_PREFIX, type FetchedBranch, type FetchRunBranchRequest, type RunBranchTarget } from './fetchBranch';
 export { CliGitRunner, DEFAULT_GIT_TIMEOUT_MS, GIT_GLOBAL_ARGS, gitEnvironment, mustSucceed, type CliGitRunnerOptions, type GitResult, type GitRunner, type GitRunOptions } from './gitRunner';
 export { backupBranchName, planLocalBranch, type LocalBranchPlan } from './localBranch';

@@ -73,8 +73,8 @@ export class WhereYouWere {
   async setOwnTip(root: string, branch: string, sha: string): Promise<void> {
     const stored = this.read();
     const key = `${root}\0${branch}`;
-    const entries = Object.entries(stored.ownTips).filter(([name]) => name !== key);
-    await this.write({ ...stored, ownTips: Object.fromEntries([...entries, [key, sha]].slice(-MAX_OWN_TIPS)) });
+    const entries: Array<[string, string]> = [...Object.entries(stored.ownTips).filter(([name]) => name !== key), [key, sha]];
+    await this.write({ ...stored, ownTips: Object.fromEntries(entries.slice(-MAX_OWN_TIPS)) });
   }
 
   private read(): Stored {
