@@ -195,6 +195,18 @@ describe('changes: check out and switch back lose nothing', () => {
       assert.deepEqual(new WhereYouWere(state).departures(fetched.root), []);
     });
 
+    it('a damaged record is ignored, not trusted: Switch back then lists the stashes Codegen made by their message', async () => {
+      const state = memoryState();
+      await state.update('codegen.changes.checkouts', { departures: [{ root: clone, runId: 'x', previous: { kind: 'branch' } }, 'junk'], ownTips: { [`${clone}\0${fetched.branch}`]: '--force' } });
+      const where = new WhereYouWere(state);
+      assert.deepEqual([where.departures(clone), where.ownTip(clone, fetched.branch)], [[], undefined]);
+      makeDirty();
+      const result = switched(await stashAndSwitch(runner, fetched.root, request()));
+      const back = await switchBackAndRecord(runner, where, fetched.root);
+      assert.deepEqual(back, { kind: 'nothingRecorded', root: fetched.root, stashes: [result.stash] });
+      assert.equal(git('branch', '--show-current'), fetched.branch, 'nothing switched without a record');
+    });
+
     it('two checkouts: both stashes are listed and each is restored where it was made', async () => {
       const where = new WhereYouWere(memoryState());
       const secondRun = sim.addRun({ pullRequest: true }).id;
