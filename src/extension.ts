@@ -137,6 +137,7 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     markReviewed: (runId) => runs.store.markReviewed(runId),
     git,
     openMultiDiff: (title, resources) => surfaces.openMultiDiff(title, resources),
+    workspaceState: context.workspaceState,
   });
   const prs = createPrCommands({ interaction, log, store: runs.store, actions });
   const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });

@@ -115,6 +115,8 @@ export const StateKeys = {
   runsCache: 'codegen.runs.cache',
   runsFilter: 'codegen.runs.filter',
   promptHistory: 'codegen.prompt.history',
+  /** In workspaceState: per repository, where each checkout came from and its stash, and the tips this extension set branches to. */
+  checkouts: 'codegen.changes.checkouts',
 } as const;
 
 export const SecretKeys = {

@@ -68,3 +68,25 @@ export function sanitizeGitMessage(text: string, maxChars = MAX_GIT_MESSAGE_CHAR
     .trim();
   return cleaned.length > maxChars ? `${cleaned.slice(0, maxChars - 1)}…` : cleaned;
 }
+
+/**
+ * The files git names when it refuses to overwrite or remove them ("The following untracked working tree files
+ * would be overwritten by checkout:", "Your local changes to the following files would be overwritten by merge:",
+ * each file on its own line after a tab), cleaned for a message. Empty when git named none.
+ */
+export function filesGitNamed(stderr: string): string[] {
+  const files: string[] = [];
+  let listing = false;
+  for (const line of stderr.replace(/\r\n?/g, '\n').split('\n')) {
+    if (/following .*files? would be (?:overwritten|removed)/i.test(line)) listing = true;
+    else if (listing && line.startsWith('\t') && line.trim() !== '') files.push(sanitizeGitMessage(line.slice(1), 300));
+    else listing = false;
+  }
+  return [...new Set(files)];
+}
+
+/** Files for a message: the first `shown` by name, then how many more. */
+export function nameFiles(files: readonly string[], shown = 8): string {
+  const named = files.slice(0, shown).join(', ');
+  return files.length > shown ? `${named} and ${files.length - shown} more` : named;
+}

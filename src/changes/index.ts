@@ -11,10 +11,12 @@ export {
   stashAndSwitch, stashEntry, stashMessage, switchBack,
   type PreviousHead, type SavedStash, type SwitchBackResult, type SwitchRequest, type SwitchResult,
 } from './checkout';
-export { ChangesError, isChangesError, sanitizeGitMessage, type ChangesErrorKind } from './errors';
+export { codegenStashes, KeptStashError } from './stashes';
+export { checkOutAndRecord, switchBackAndRecord, WhereYouWere, type Departure, type StateMemento, type SwitchBackOutcome } from './whereYouWere';
+export { ChangesError, filesGitNamed, isChangesError, nameFiles, sanitizeGitMessage, type ChangesErrorKind } from './errors';
 export { classifyFetchFailure, deleteRunRef, fetchRunBranch, runRef, RUN_REF_PREFIX, type FetchedBranch, type FetchRunBranchRequest, type RunBranchTarget } from './fetchBranch';
 export { CliGitRunner, DEFAULT_GIT_TIMEOUT_MS, GIT_GLOBAL_ARGS, gitEnvironment, mustSucceed, type CliGitRunnerOptions, type GitResult, type GitRunner, type GitRunOptions } from './gitRunner';
-export { planLocalBranch, type LocalBranchPlan } from './localBranch';
+export { backupBranchName, planLocalBranch, type LocalBranchPlan } from './localBranch';
 export {
   chooseRemote, chooseRemoteForPullRequest, parsePullRequestUrl, rankRemotes, readRemotes, remoteHost,
   type ChosenRemote, type GitRemote, type PullRequestLocation, type RemotePreference, type RepositoryRemotes,

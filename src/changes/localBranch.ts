@@ -1,6 +1,10 @@
 // The local branch a PR branch is checked out as (same name): whether it exists, and how it relates to the
-// fetched tip. A local branch with commits the tip lacks is never moved: those commits are the user's.
+// fetched tip. A local branch with commits the tip lacks is moved only when it still sits where this extension
+// put it (the agent force-pushed; nothing there is the user's), or when the user agreed to a reset, and then
+// only after a backup branch keeps its commits.
 
+import { assertValidBranchName } from './branchName';
+import { ChangesError } from './errors';
 import { mustSucceed, type GitRunner } from './gitRunner';
 import { isAncestor, refSha } from './repository';
 
@@ -38,8 +42,38 @@ export async function worktreeHolding(runner: GitRunner, root: string, branch: s
 }
 
 /** Moves a branch that is checked out nowhere from `from` to `to` (compare-and-swap: fails if it moved meanwhile). */
-export async function fastForwardBranch(runner: GitRunner, root: string, branch: string, from: string, to: string): Promise<void> {
-  await mustSucceed(runner, root, ['update-ref', '-m', 'codegen: fast-forward to the pull request branch', `refs/heads/${branch}`, to, from]);
+export async function fastForwardBranch(runner: GitRunner, root: string, branch: string, from: string, to: string, why = 'fast-forward to the pull request branch'): Promise<void> {
+  await mustSucceed(runner, root, ['update-ref', '-m', `codegen: ${why}`, `refs/heads/${branch}`, to, from]);
+}
+
+/** What may move a diverged local branch: it is where this extension last put it, or the user agreed to a reset. */
+export interface DivergedConsent {
+  /** The commit this extension last set the local branch to (created or moved it there). */
+  ownTip?: string;
+  /** The user agreed to reset the branch from `localSha`, after keeping it as the branch `backup`. */
+  resetDiverged?: { localSha: string; backup: string };
+}
+
+/** How a diverged branch may move: from where, and the backup to make first (none when the commits are not the user's). */
+export function divergedMove(plan: LocalBranchPlan, consent: DivergedConsent): { from: string; backup?: string } | undefined {
+  if (plan.kind !== 'diverged') return undefined;
+  if (consent.ownTip !== undefined && consent.ownTip === plan.localSha) return { from: plan.localSha };
+  if (consent.resetDiverged?.localSha === plan.localSha) return { from: plan.localSha, backup: consent.resetDiverged.backup };
+  return undefined;
+}
+
+/** The branch that keeps a diverged local branch's commits before a reset: `codegen/backup/<branch>-<short sha>`. */
+export function backupBranchName(branch: string, localSha: string): string {
+  return `codegen/backup/${branch}-${localSha.slice(0, 7)}`;
+}
+
+/** Creates the backup branch at `sha`; one already there (an earlier attempt) is fine, one elsewhere is an error. */
+export async function createBackupBranch(runner: GitRunner, root: string, backup: string, sha: string): Promise<void> {
+  assertValidBranchName(backup);
+  const existing = await refSha(runner, root, `refs/heads/${backup}`);
+  if (existing === sha) return;
+  if (existing !== undefined) throw new ChangesError('gitFailed', `The backup branch ${backup} exists already at another commit: nothing was changed.`);
+  await mustSucceed(runner, root, ['update-ref', '-m', 'codegen: backup before resetting to the pull request branch', `refs/heads/${backup}`, sha, '']);
 }
 
 /**

@@ -7,21 +7,18 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AgentRun, PullRequest } from '../api/types';
 import {
-  addWorktree,
   applyChanges,
   compareWithHead,
   fetchRunBranch,
   isChangesError,
   readBlob,
-  stashAndSwitch,
-  switchBack,
   workingTreeState,
   type ChangedFile,
   type FetchedBranch,
   type GitRunner,
-  type PreviousHead,
-  type SavedStash,
+  type StateMemento,
 } from '../changes';
+import { CheckoutFlow } from './checkoutFlow';
 import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
 
@@ -37,6 +34,8 @@ export interface ChangesDeps {
   git: ChangesGit;
   /** Opens VS Code's multi-diff editor; false when this editor lacks it (EditorSurfaces). */
   openMultiDiff(title: string, resources: Array<[vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined]>): Promise<boolean>;
+  /** The workspace's state (workspaceState): where each checkout came from, kept across reloads. */
+  workspaceState: StateMemento;
 }
 
 /** The git layer as the editor gives it (GitAdapter): the one runner (behind the workspace's trust) and the git view's refresh. */
@@ -53,18 +52,13 @@ interface ContentQuery {
   absent?: boolean;
 }
 
-/** What a checkout left behind, to switch back to. */
-interface Departure {
-  root: string;
-  previous: PreviousHead;
-  stash: SavedStash | undefined;
-  branch: string;
-}
-
 export class RunChangesCommands {
-  private readonly departures = new Map<string, Departure>();
+  /** Check out and Switch back (their record lives in the workspace's state). */
+  private readonly flow: CheckoutFlow;
 
-  constructor(private readonly deps: ChangesDeps) {}
+  constructor(private readonly deps: ChangesDeps) {
+    this.flow = new CheckoutFlow({ interaction: deps.interaction, log: deps.log, runner: () => this.runner, refresh: (root) => deps.git.refresh(root), workspaceState: deps.workspaceState });
+  }
 
   private get runner(): GitRunner {
     return this.deps.git.runner;
@@ -76,8 +70,9 @@ export class RunChangesCommands {
     if (!target) return undefined;
     const fetched = await this.fetch(target);
     if (!fetched) return undefined;
-    const comparison = await compareWithHead(this.runner, fetched.root, fetched.ref);
+    const comparison = await compareWithHead(this.runner, fetched.root, fetched.tipSha);
     this.deps.markReviewed(target.run.id);
+    this.flow.noteReviewed(target.run.id, comparison.tip);
     if (comparison.files.length === 0) {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('{0} changes nothing compared with your branch.', fetched.branch) });
       return vscode.l10n.t('No changes against your branch.');
@@ -102,6 +97,9 @@ export class RunChangesCommands {
     const fetched = await this.fetch(target);
     if (!fetched) return undefined;
     const ui = this.deps.interaction;
+    // The commit fetched (or the one reviewed, if the branch moved since): never the private ref, which may move meanwhile.
+    const tipSha = await this.flow.chooseTip(target.run, fetched);
+    if (tipSha === undefined) return vscode.l10n.t('Cancelled: nothing changed.');
     const state = await workingTreeState(this.runner, fetched.root);
     let useWorktree = false;
     if (state.dirty) {
@@ -118,29 +116,12 @@ export class RunChangesCommands {
       useWorktree = choice === worktree;
     }
     this.deps.markReviewed(target.run.id);
-    return useWorktree ? this.checkoutInWorktree(target.run, fetched) : this.switchTo(target.run, fetched);
+    return useWorktree ? this.flow.inWorktree(target.run, fetched, tipSha) : this.flow.switchTo(target.run, fetched, tipSha);
   }
 
-  /** Switch back to the branch a checkout left, restoring its stash. */
+  /** Switch back to the branch the last checkout left (recorded across reloads), restoring its stash. */
   async switchBack(rootArgument?: unknown): Promise<string | undefined> {
-    const departure = typeof rootArgument === 'string' ? this.departures.get(rootArgument) : [...this.departures.values()].at(-1);
-    if (!departure) {
-      void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('There is no Codegen checkout to switch back from in this window.') });
-      return undefined;
-    }
-    const result = await switchBack(this.runner, departure.root, departure.previous, departure.stash ? { restoreStash: departure.stash } : {});
-    await this.deps.git.refresh(departure.root);
-    const where = departure.previous.kind === 'branch' ? departure.previous.name : departure.previous.sha.slice(0, 8);
-    if (result.kind === 'dirty') {
-      void this.deps.interaction.showMessage({ severity: 'warning', message: vscode.l10n.t('You have uncommitted changes on {0}: commit or stash them, then switch back to {1}.', departure.branch, where) });
-      return undefined;
-    }
-    this.departures.delete(departure.root);
-    const stashNote =
-      result.stash === 'restored' ? vscode.l10n.t(' Your stashed changes are back.') : result.stash === 'conflicts' ? vscode.l10n.t(' Your stashed changes conflict: the stash is kept; resolve the conflicts.') : result.stash === 'notFound' ? vscode.l10n.t(' The stash was not found any more.') : '';
-    const message = vscode.l10n.t('Back on {0}.{1}', where, stashNote);
-    void this.deps.interaction.showMessage({ severity: result.stash === 'conflicts' ? 'warning' : 'info', message });
-    return message;
+    return this.flow.switchBack(typeof rootArgument === 'string' ? rootArgument : undefined);
   }
 
   /** Apply to my working tree: the branch's changes as a 3-way patch, without switching branch. */
@@ -263,65 +244,6 @@ export class RunChangesCommands {
   private contentUri(root: string, rev: string, filePath: string, absent: boolean): vscode.Uri {
     const query: ContentQuery = absent ? { root, rev, path: filePath, absent: true } : { root, rev, path: filePath };
     return vscode.Uri.from({ scheme: this.deps.scheme, path: `/${filePath}`, query: JSON.stringify(query) });
-  }
-
-  private async switchTo(run: AgentRun, fetched: FetchedBranch): Promise<string | undefined> {
-    const ui = this.deps.interaction;
-    const result = await stashAndSwitch(this.runner, fetched.root, { branch: fetched.branch, tip: fetched.ref, runId: run.id, remoteName: fetched.remote.name });
-    await this.deps.git.refresh(fetched.root);
-    switch (result.kind) {
-      case 'switched': {
-        // A second checkout before switching back keeps where the user first was, and its stash.
-        const first = this.departures.get(fetched.root);
-        this.departures.set(fetched.root, { root: fetched.root, previous: first?.previous ?? result.previous, stash: first?.stash ?? result.stash, branch: result.branch });
-        const from = result.previous.kind === 'branch' ? result.previous.name : result.previous.sha.slice(0, 8);
-        const message = result.stash
-          ? vscode.l10n.t('Switched to {0} (you were on {1}). Your changes are stashed as "{2}".', result.branch, from, result.stash.message)
-          : vscode.l10n.t('Switched to {0} (you were on {1}).', result.branch, from);
-        const back = vscode.l10n.t('Switch back to {0}', from);
-        void ui.showMessage({ severity: 'info', message, actions: [back] }).then((choice) => (choice === back ? this.switchBack(fetched.root) : undefined));
-        return message;
-      }
-      case 'alreadyOnBranch':
-        return vscode.l10n.t('You are on {0} already, at the tip of the pull request or ahead of it.', result.branch);
-      case 'diverged': {
-        const message = vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed. Review the changes, or check out in a new worktree after renaming your branch.', result.branch);
-        void ui.showMessage({ severity: 'warning', message });
-        return message;
-      }
-      case 'checkedOutElsewhere': {
-        const open = vscode.l10n.t('Open that worktree');
-        const message = vscode.l10n.t('{0} is checked out in another worktree: {1}', result.branch, result.worktreePath);
-        void ui.showMessage({ severity: 'info', message, actions: [open] }).then(async (choice) => {
-          if (choice === open) await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(result.worktreePath), { forceNewWindow: true });
-        });
-        return message;
-      }
-      case 'unmergedFiles': {
-        const message = vscode.l10n.t('Resolve the conflicts in {0} first: nothing changed.', result.files.join(', '));
-        void ui.showMessage({ severity: 'warning', message });
-        return message;
-      }
-    }
-  }
-
-  private async checkoutInWorktree(run: AgentRun, fetched: FetchedBranch): Promise<string | undefined> {
-    const dir = path.join(path.dirname(fetched.root), `${path.basename(fetched.root)}-codegen-run-${run.id}`);
-    const result = await addWorktree(this.runner, fetched.root, { dir, branch: fetched.branch, tip: fetched.ref, remoteName: fetched.remote.name });
-    const ui = this.deps.interaction;
-    if (result.kind === 'added') {
-      this.deps.log.info(`Worktree for run ${run.id}: ${result.path} on ${result.branch}.`);
-      await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(result.path), { forceNewWindow: true });
-      return vscode.l10n.t('Checked out {0} in {1} (a new window); this window is unchanged.', result.branch, result.path);
-    }
-    const message =
-      result.kind === 'pathNotEmpty'
-        ? vscode.l10n.t('{0} exists and is not empty: nothing changed.', result.path)
-        : result.kind === 'checkedOutElsewhere'
-          ? vscode.l10n.t('{0} is checked out in another worktree: {1}', result.branch, result.worktreePath)
-          : vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed.', result.branch);
-    void ui.showMessage({ severity: 'warning', message });
-    return message;
   }
 }
 

@@ -122,6 +122,43 @@ describe('Bring the work back (git-backed simulator)', function () {
     assert.strictEqual(git('stash', 'list'), '', 'the stash was restored and dropped');
   });
 
+  it('Check out after the branch moved since the review says so, asks, and lands on the reviewed commit', async () => {
+    const id = await finishedRunWithPr();
+    await vscode.commands.executeCommand('codegen.reviewChanges', id);
+    await waitFor(() => multiDiffTabs()[0], 'the multi-diff editor');
+    const reviewed = git('rev-parse', `refs/codegen/runs/${id}`);
+    sim.pushRunCommit(id);
+    ui.messageAnswer = (m) => (m.modal && /moved since you reviewed/.test(m.message) ? 'Check out what I reviewed' : undefined);
+    await vscode.commands.executeCommand('codegen.checkoutChanges', id);
+    assert.ok(ui.messagesMatching(/moved since you reviewed/)[0], 'the user is told the branch moved');
+    assert.notStrictEqual(git('rev-parse', `refs/codegen/runs/${id}`), reviewed, 'the checkout fetched the new tip');
+    assert.strictEqual(git('rev-parse', '--abbrev-ref', 'HEAD'), `codegen/run-${id}`);
+    assert.strictEqual(git('rev-parse', 'HEAD'), reviewed, 'the reviewed commit is checked out');
+  });
+
+  it('Check out twice with uncommitted changes: Switch back twice restores both stashes, each where it was made', async () => {
+    const first = await finishedRunWithPr();
+    const second = await finishedRunWithPr();
+    // (A run reviewed by an earlier test of this window counts as reviewed at its old tip: take the new one.)
+    ui.messageAnswer = (m) => (m.modal ? (/moved since you reviewed/.test(m.message) ? 'Check out the new tip' : 'Stash and switch') : undefined);
+    fs.writeFileSync(path.join(clone, 'README.md'), '# my edit on main\n');
+    await vscode.commands.executeCommand('codegen.checkoutChanges', first);
+    assert.strictEqual(git('rev-parse', '--abbrev-ref', 'HEAD'), `codegen/run-${first}`, JSON.stringify(ui.messages.map((m) => m.message)));
+    fs.writeFileSync(path.join(clone, 'src/feature.ts'), '// my edit on the first PR branch\n');
+    await vscode.commands.executeCommand('codegen.checkoutChanges', second);
+    assert.strictEqual(git('rev-parse', '--abbrev-ref', 'HEAD'), `codegen/run-${second}`);
+    assert.strictEqual(git('stash', 'list').split('\n').length, 2);
+
+    await vscode.commands.executeCommand('codegen.switchBack');
+    assert.strictEqual(git('rev-parse', '--abbrev-ref', 'HEAD'), `codegen/run-${first}`, 'back where the second checkout came from');
+    assert.strictEqual(fs.readFileSync(path.join(clone, 'src/feature.ts'), 'utf8'), '// my edit on the first PR branch\n');
+    git('commit', '-qam', 'my edit on the first PR branch');
+    await vscode.commands.executeCommand('codegen.switchBack');
+    assert.strictEqual(git('rev-parse', '--abbrev-ref', 'HEAD'), 'main');
+    assert.strictEqual(fs.readFileSync(path.join(clone, 'README.md'), 'utf8'), '# my edit on main\n');
+    assert.strictEqual(git('stash', 'list'), '', 'both stashes restored and dropped');
+  });
+
   it('Apply on a tree with a conflicting edit reports the conflict as a merge conflict, and applies the rest', async () => {
     const id = await finishedRunWithPr();
     fs.writeFileSync(path.join(clone, 'src/widget.ts'), 'export function widget(name: string): string {\n  return `my own ${name}`;\n}\n');

@@ -44,7 +44,7 @@ describe('changes: check out a PR branch', () => {
 
   const git = (...args: string[]) => clientGit(clone, args).trim();
   const read = (file: string, root = clone) => readFileSync(path.join(root, ...file.split('/')), 'utf8');
-  const request = () => ({ branch: fetched.branch, tip: fetched.ref, runId, remoteName: 'origin' });
+  const request = () => ({ branch: fetched.branch, tipSha: fetched.tipSha, runId, remoteName: 'origin' });
   const switched = (result: SwitchResult) => {
     assert.equal(result.kind, 'switched', JSON.stringify(result));
     if (result.kind !== 'switched') throw new Error('unreachable');
@@ -125,7 +125,7 @@ describe('changes: check out a PR branch', () => {
     await refetch();
     makeDirty();
     const result = await stashAndSwitch(runner, fetched.root, request());
-    assert.deepEqual(result, { kind: 'diverged', branch: fetched.branch, localSha: mine, tipSha: fetched.tipSha });
+    assert.deepEqual(result, { kind: 'diverged', branch: fetched.branch, localSha: mine, tipSha: fetched.tipSha, backup: `codegen/backup/${fetched.branch}-${mine.slice(0, 7)}` });
     assert.equal(git('branch', '--show-current'), 'main');
     assert.equal(git('rev-parse', fetched.branch), mine, 'the local branch did not move');
     assertDirtyAsMade();
@@ -201,13 +201,14 @@ describe('changes: check out a PR branch', () => {
     assert.equal(read('src/feature.ts'), 'edited on the PR branch\n');
     writeFiles(clone, { 'src/feature.ts': runBranchChanges(runId).added.content, 'extra.txt': 'untracked\n' });
     const restoring = await switchBack(runner, fetched.root, result.previous, { restoreStash: { sha: 'f'.repeat(40), message: 'x' } });
-    assert.deepEqual(restoring, { kind: 'dirty', files: ['extra.txt'] }, 'an untracked file could clash with the stash');
+    assert.deepEqual(restoring, { kind: 'switchedBack', previous: result.previous, stash: 'notFound', conflicted: [] }, 'an untracked file that clashes with no stashed file comes along');
+    assert.equal(read('extra.txt'), 'untracked\n');
   });
 
   it('adds a worktree on the branch and leaves the current working tree as it was', async () => {
     makeDirty();
     const dir = path.join(tempDir, 'worktrees', `run-${runId}`);
-    const result = await addWorktree(runner, fetched.root, { dir, branch: fetched.branch, tip: fetched.ref, remoteName: 'origin' });
+    const result = await addWorktree(runner, fetched.root, { dir, branch: fetched.branch, tipSha: fetched.tipSha, remoteName: 'origin' });
     assert.deepEqual(result, { kind: 'added', path: dir, branch: fetched.branch, tipSha: fetched.tipSha, createdBranch: true, fastForwarded: false });
     assert.equal(clientGit(dir, ['branch', '--show-current']).trim(), fetched.branch);
     assert.equal(read('src/feature.ts', dir), runBranchChanges(runId).added.content);
@@ -219,11 +220,11 @@ describe('changes: check out a PR branch', () => {
 
     assert.deepEqual(await stashAndSwitch(runner, fetched.root, request()), { kind: 'checkedOutElsewhere', branch: fetched.branch, worktreePath: dir });
     assertDirtyAsMade();
-    const again = await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'second'), branch: fetched.branch, tip: fetched.ref });
+    const again = await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'second'), branch: fetched.branch, tipSha: fetched.tipSha });
     assert.deepEqual(again, { kind: 'checkedOutElsewhere', branch: fetched.branch, worktreePath: dir });
     mkdirSync(path.join(tempDir, 'busy'));
     writeFileSync(path.join(tempDir, 'busy', 'file'), 'x');
-    assert.deepEqual(await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'busy'), branch: fetched.branch, tip: fetched.ref }), { kind: 'pathNotEmpty', path: path.join(tempDir, 'busy') });
-    await assert.rejects(addWorktree(runner, fetched.root, { dir: 'relative/dir', branch: fetched.branch, tip: fetched.ref }), ChangesError);
+    assert.deepEqual(await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'busy'), branch: fetched.branch, tipSha: fetched.tipSha }), { kind: 'pathNotEmpty', path: path.join(tempDir, 'busy') });
+    await assert.rejects(addWorktree(runner, fetched.root, { dir: 'relative/dir', branch: fetched.branch, tipSha: fetched.tipSha }), ChangesError);
   });
 });
