@@ -9,15 +9,16 @@ import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerRunCommands } from './commands/runCommands';
 import { createAuthCommands } from './commands/authCommands';
-import { registerBringBackCommands } from './commands/bringBackCommands';
+import { editorBringBackDoor, registerBringBackCommands } from './commands/bringBackCommands';
 import { RunChangesCommands } from './commands/changesCommands';
+import { ChangesContentProvider } from './commands/changesContent';
 import { CodegenChat } from './commands/chatHandler';
 import { DelegateCommands } from './commands/delegateWork';
 import { CodegenTools } from './commands/lmTools';
 import { createPrCommands } from './commands/prCommands';
 import { vscodePromptUi } from './commands/promptUi';
 import { WorkSender } from './commands/sendWork';
-import { GitAdapter } from './git/gitApi';
+import { GitAdapter, localFolders } from './git/gitApi';
 import { Settings } from './config/settings';
 import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids';
 import { resolvePullRequest } from './runs/runNodes';
@@ -133,9 +134,9 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     vscode.commands.registerCommand(Commands.setToken, () => auth.setToken()),
     vscode.commands.registerCommand(Commands.signOut, () => auth.signOut()),
     vscode.commands.registerCommand(Commands.selectOrganization, () => auth.selectOrganization(false)),
-    ...registerBringBackCommands(changes, prs),
-    // File contents at a commit for the review's diff editor: read-only, from git objects.
-    vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, { provideTextDocumentContent: (uri) => changes.content(uri) }),
+    ...registerBringBackCommands(changes, prs, editorBringBackDoor(interaction, log, () => git.refreshAll())),
+    // File contents at a commit for the review's diff editor: read-only, from git objects of the workspace's repositories.
+    vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, new ChangesContentProvider(git.runner, localFolders)),
     // Delegate from where the work is found: quick fixes, TODO comments, chat, agent-mode tools.
     new DelegateProviders(
       () => session.state.signedIn && session.state.organizationId !== undefined,
