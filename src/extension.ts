@@ -12,6 +12,7 @@ import { createAuthCommands } from './commands/authCommands';
 import { editorBringBackDoor, registerBringBackCommands } from './commands/bringBackCommands';
 import { RunChangesCommands } from './commands/changesCommands';
 import { ChangesContentProvider } from './commands/changesContent';
+import { CodegenRefsJanitor } from './commands/codegenRefs';
 import { CodegenChat } from './commands/chatHandler';
 import { DelegateCommands } from './commands/delegateWork';
 import { CodegenTools } from './commands/lmTools';
@@ -126,6 +127,9 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     markReviewed: (runId) => runs.store.markReviewed(runId),
     git,
   });
+  // One private ref per pull request a held run names; the others go.
+  const refsJanitor = new CodegenRefsJanitor(git.runner, localFolders, () => runs.store.runs.flatMap((run) => run.pullRequests.map((pr) => pr.url ?? '')), (listener) => runs.store.onDidChange(() => listener()), log);
+  context.subscriptions.push(refsJanitor);
   const prs = createPrCommands({ interaction, log, store: runs.store, actions });
   const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });
   const tools = new CodegenTools({ sender, store: runs.store, actions });

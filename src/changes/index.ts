@@ -13,7 +13,7 @@ export {
   type PreviousHead, type SavedStash, type SwitchBackResult, type SwitchRequest, type SwitchResult,
 } from './checkout';
 export { ChangesError, isChangesError, sanitizeGitMessage, UNTRUSTED_WORKSPACE_MESSAGE, untrustedWorkspaceError, type ChangesErrorKind } from './errors';
-export { classifyFetchFailure, deleteRunRef, fetchRunBranch, runRef, RUN_REF_PREFIX, type FetchedBranch, type FetchRunBranchRequest, type RunBranchTarget } from './fetchBranch';
+export { classifyFetchFailure, CODEGEN_REF_PREFIX, fetchRunBranch, pruneCodegenRefs, pruneWorkspaceRefs, PULL_REQUEST_REF_PREFIX, pullRequestRef, pullRequestSource, type FetchedBranch, type FetchRunBranchRequest, type RunBranchTarget } from './fetchBranch';
 export { CliGitRunner, DEFAULT_GIT_TIMEOUT_MS, GIT_GLOBAL_ARGS, gitEnvironment, mustSucceed, type CliGitRunnerOptions, type GitResult, type GitRunner, type GitRunOptions } from './gitRunner';
 export { planLocalBranch, type LocalBranchPlan } from './localBranch';
 export {
