@@ -65,7 +65,7 @@ export class GitAdapter {
     if (!vscode.workspace.isTrusted) return;
     try {
       const api = await this.api();
-      await Promise.all((api?.repositories ?? []).map((repository) => repository.status?.()));
+      for (const repository of api?.repositories ?? []) await repository.status?.();
     } catch (error) {
       this.log.debug(`Could not refresh the git view: ${error instanceof Error ? error.message : String(error)}`);
     }
