@@ -9,15 +9,17 @@ import { Session } from './auth/session';
 import { TokenStore } from './auth/tokenStore';
 import { registerRunCommands } from './commands/runCommands';
 import { createAuthCommands } from './commands/authCommands';
-import { registerBringBackCommands } from './commands/bringBackCommands';
+import { editorBringBackDoor, registerBringBackCommands } from './commands/bringBackCommands';
 import { RunChangesCommands } from './commands/changesCommands';
+import { ChangesContentProvider } from './commands/changesContent';
+import { CodegenRefsJanitor } from './commands/codegenRefs';
 import { CodegenChat } from './commands/chatHandler';
 import { DelegateCommands } from './commands/delegateWork';
 import { CodegenTools } from './commands/lmTools';
 import { createPrCommands } from './commands/prCommands';
 import { vscodePromptUi } from './commands/promptUi';
 import { WorkSender } from './commands/sendWork';
-import { GitAdapter } from './git/gitApi';
+import { GitAdapter, localFolders } from './git/gitApi';
 import { Settings } from './config/settings';
 import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids';
 import { resolvePullRequest } from './runs/runNodes';
@@ -139,6 +141,9 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     openMultiDiff: (title, resources) => surfaces.openMultiDiff(title, resources),
     workspaceState: context.workspaceState,
   });
+  // One private ref per pull request a held run names; the others go.
+  const refsJanitor = new CodegenRefsJanitor(git.runner, localFolders, () => runs.store.runs.flatMap((run) => run.pullRequests.map((pr) => pr.url ?? '')), (listener) => runs.store.onDidChange(() => listener()), log);
+  context.subscriptions.push(refsJanitor);
   const prs = createPrCommands({ interaction, log, store: runs.store, actions });
   const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });
   const tools = new CodegenTools({ sender, store: runs.store, actions });
@@ -147,9 +152,9 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     vscode.commands.registerCommand(Commands.setToken, () => auth.setToken()),
     vscode.commands.registerCommand(Commands.signOut, () => auth.signOut()),
     vscode.commands.registerCommand(Commands.selectOrganization, () => auth.selectOrganization(false)),
-    ...registerBringBackCommands(changes, prs),
-    // File contents at a commit for the review's diff editor: read-only, from git objects.
-    vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, { provideTextDocumentContent: (uri) => changes.content(uri) }),
+    ...registerBringBackCommands(changes, prs, editorBringBackDoor(interaction, log, () => git.refreshAll())),
+    // File contents at a commit for the review's diff editor: read-only, from git objects of the workspace's repositories.
+    vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, new ChangesContentProvider(git.runner, localFolders)),
     // Delegate from where the work is found: quick fixes, TODO comments, chat, agent-mode tools.
     new DelegateProviders(
       () => session.state.signedIn && session.state.organizationId !== undefined,

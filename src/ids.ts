@@ -42,6 +42,7 @@ export const BuiltInCommands = {
   openWalkthrough: 'workbench.action.openWalkthrough',
   openFolder: 'vscode.openFolder',
   showExtension: 'workbench.extensions.search',
+  manageWorkspaceTrust: 'workbench.trust.manage',
 } as const;
 
 /** The GitHub Pull Requests extension and its documented URI handler path. */

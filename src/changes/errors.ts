@@ -42,6 +42,13 @@ export class ChangesError extends Error {
   }
 }
 
+/** The one sentence for an untrusted workspace: the runner's trust gate and every bring-back door say it. */
+export const UNTRUSTED_WORKSPACE_MESSAGE = 'Codegen runs no git in an untrusted workspace: trust this workspace (Manage Workspace Trust) to use git with Codegen.';
+
+export function untrustedWorkspaceError(): ChangesError {
+  return new ChangesError('untrustedWorkspace', UNTRUSTED_WORKSPACE_MESSAGE);
+}
+
 export function isChangesError(error: unknown, kind?: ChangesErrorKind): error is ChangesError {
   return error instanceof ChangesError && (kind === undefined || error.kind === kind);
 }

@@ -7,7 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { ChangesError, sanitizeGitMessage } from './errors';
+import { ChangesError, sanitizeGitMessage, untrustedWorkspaceError } from './errors';
 
 export interface GitRunOptions {
   /** Written to git's stdin (then closed). Without it stdin is closed at once. */
@@ -102,7 +102,7 @@ export class CliGitRunner implements GitRunner {
 
   run(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
     if (!this.isTrusted()) {
-      return Promise.reject(new ChangesError('untrustedWorkspace', 'Codegen runs no git in an untrusted workspace: trust this workspace (Manage Workspace Trust) to use git with Codegen.'));
+      return Promise.reject(untrustedWorkspaceError());
     }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const ownSession = process.platform !== 'win32';

@@ -86,6 +86,18 @@ export async function repositoryOfPullRequest(runner: GitRunner, folders: readon
   throw new ChangesError('noMatchingRemote', `No repository of this workspace has a remote pointing at ${pullRequest.fullName}${known}: open a clone of it, or add it as a remote.`);
 }
 
+/**
+ * Whether `root` is the top folder of one of the workspace's repositories (the ones bringing back looks at:
+ * its folders and the clones directly inside them), compared by real path. Anything else (a path a URI
+ * carries, a repository elsewhere on disk) is not the workspace's, and its trust does not cover it.
+ */
+export async function isRepositoryOfWorkspace(runner: GitRunner, folders: readonly string[], root: string): Promise<boolean> {
+  if (!path.isAbsolute(root) || folders.length === 0) return false;
+  const wanted = realPath(root);
+  const roots = await findRepositories(runner, repositoryCandidates(folders), folders);
+  return roots.some((candidate) => realPath(candidate) === wanted);
+}
+
 /** Branch, HEAD commit and remotes of the repository at `root` (two git commands, run together; no status scan). */
 export async function readRepositoryInfo(runner: GitRunner, root: string): Promise<RepositoryInfo> {
   const [head, { remotes, tracking }] = await Promise.all([readHead(runner, root), readRemotes(runner, root)]);

@@ -10,8 +10,6 @@ import {
   applyChanges,
   compareWithHead,
   fetchRunBranch,
-  isChangesError,
-  readBlob,
   workingTreeState,
   type ChangedFile,
   type FetchedBranch,
@@ -44,7 +42,7 @@ export interface ChangesGit {
   refresh(root: string): Promise<void>;
 }
 
-interface ContentQuery {
+export interface ContentQuery {
   root: string;
   rev: string;
   path: string;
@@ -180,14 +178,6 @@ export class RunChangesCommands {
     }
   }
 
-  /** The content of a file at a commit, for the diff editor (read-only). */
-  async content(uri: vscode.Uri): Promise<string> {
-    const query = parseContentQuery(uri.query);
-    if (!query || query.absent) return '';
-    const bytes = await readBlob(this.runner, query.root, query.rev, query.path);
-    return bytes ? new TextDecoder().decode(bytes) : '';
-  }
-
   // ---- helpers ----------------------------------------------------------------------------------
 
   private target(argument: unknown): { run: AgentRun; pr: PullRequest & { url: string; headBranchName: string } } | undefined {
@@ -205,7 +195,7 @@ export class RunChangesCommands {
     return { run: found.run, pr: { ...pr, url: pr.url, headBranchName: pr.headBranchName } };
   }
 
-  /** Fetches the PR branch, with progress; shows a clear error and returns undefined when it cannot. */
+  /** Fetches the PR branch, with progress; undefined (after saying why) for a virtual workspace; throws a git failure. */
   private async fetch(target: { run: AgentRun; pr: { url: string; headBranchName: string } }): Promise<FetchedBranch | undefined> {
     const ui = this.deps.interaction;
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -214,20 +204,11 @@ export class RunChangesCommands {
       return undefined;
     }
     const local = folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
-    try {
-      return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Codegen: fetching {0}', target.pr.headBranchName.slice(0, 120)) },
-        () => fetchRunBranch(this.runner, { runId: target.run.id, pullRequestUrl: target.pr.url, branch: target.pr.headBranchName, folders: local }),
-      );
-    } catch (error) {
-      // The core words each git failure once, for the user; anything else gets this one sentence.
-      const message = isChangesError(error) ? error.message : vscode.l10n.t('Could not fetch the pull request branch: {0}', error instanceof Error ? error.message : String(error));
-      const said = isChangesError(error) && error.gitMessage ? ` git said: ${error.gitMessage}` : '';
-      this.deps.log.warn(`Fetching the branch of run ${target.run.id} failed: ${error instanceof Error ? error.message : String(error)}${said}`);
-      const showLog = vscode.l10n.t('Show log');
-      void ui.showMessage({ severity: 'error', message, actions: [showLog] }).then((choice) => choice === showLog && this.deps.log.show());
-      return undefined;
-    }
+    // A failure is thrown to the one door every command goes through (bringBackErrors.ts), which explains it.
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Codegen: fetching {0}', target.pr.headBranchName.slice(0, 120)) },
+      () => fetchRunBranch(this.runner, { runId: target.run.id, pullRequestUrl: target.pr.url, branch: target.pr.headBranchName, folders: local }),
+    );
   }
 
   /**
@@ -247,7 +228,8 @@ export class RunChangesCommands {
   }
 }
 
-function parseContentQuery(query: string): ContentQuery | undefined {
+/** The query of a content URI (made by contentUri), or undefined when it is not one. Served by ChangesContentProvider. */
+export function parseContentQuery(query: string): ContentQuery | undefined {
   try {
     const value = JSON.parse(query) as Partial<ContentQuery>;
     if (typeof value.root !== 'string' || typeof value.rev !== 'string' || typeof value.path !== 'string') return undefined;

@@ -19,6 +19,7 @@ import {
   type StateMemento,
   type SwitchResult,
 } from '../changes';
+import { Commands } from '../ids';
 import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
 
@@ -91,7 +92,8 @@ export class CheckoutFlow {
           ? vscode.l10n.t('Switched to {0} (you were on {1}). Your changes are stashed as "{2}".', result.branch, from, result.stash.message) + moved
           : vscode.l10n.t('Switched to {0} (you were on {1}).', result.branch, from) + moved;
         const back = vscode.l10n.t('Switch back to {0}', from);
-        void ui.showMessage({ severity: 'info', message, actions: [back] }).then((choice) => (choice === back ? this.switchBack(fetched.root) : undefined));
+        // Through the command, so a failure is explained like any other (bringBackErrors.ts).
+        void ui.showMessage({ severity: 'info', message, actions: [back] }).then((choice) => (choice === back ? vscode.commands.executeCommand(Commands.switchBack, fetched.root) : undefined));
         return message;
       }
       case 'alreadyOnBranch':
@@ -171,7 +173,7 @@ export class CheckoutFlow {
     const message = vscode.l10n.t('Back on {0}.{1}', where, stashNote) + others;
     const next = outcome.remaining.at(-1);
     const actions = next ? [vscode.l10n.t('Switch back to {0}', describe(next.previous))] : [];
-    void ui.showMessage({ severity: outcome.stash === 'conflicts' ? 'warning' : 'info', message, actions }).then((choice) => (choice !== undefined && choice === actions[0] ? this.switchBack(repository) : undefined));
+    void ui.showMessage({ severity: outcome.stash === 'conflicts' ? 'warning' : 'info', message, actions }).then((choice) => (choice !== undefined && choice === actions[0] ? vscode.commands.executeCommand(Commands.switchBack, repository) : undefined));
     return message;
   }
 }

@@ -16,6 +16,7 @@ interface GitRepositoryLike {
 
 interface GitApiLike {
   getRepository(uri: vscode.Uri): GitRepositoryLike | null;
+  readonly repositories?: readonly GitRepositoryLike[];
 }
 
 interface GitExtensionLike {
@@ -50,9 +51,21 @@ export class GitAdapter {
 
   /** Tells the git extension that the CLI changed a repository (a checkout, an applied patch). */
   async refresh(rootPath: string): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
     try {
       const api = await this.api();
       await api?.getRepository(vscode.Uri.file(rootPath))?.status?.();
+    } catch (error) {
+      this.log.debug(`Could not refresh the git view: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Re-reads every repository the git view shows (after a bring-back failed, whatever it had done); none while untrusted. */
+  async refreshAll(): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    try {
+      const api = await this.api();
+      for (const repository of api?.repositories ?? []) await repository.status?.();
     } catch (error) {
       this.log.debug(`Could not refresh the git view: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -176,11 +176,15 @@ describe('Bring the work back (git-backed simulator)', function () {
     execFileSync('git', ['reset', '-q', '--hard'], { cwd: clone });
   });
 
-  it('clear errors: a branch deleted after merge, and a PR of a repository this workspace has no clone of', async () => {
+  it('clear errors: a pull request the remote does not hold, and a PR of a repository this workspace has no clone of; a merged PR whose branch was deleted stays reviewable', async () => {
     const id = await finishedRunWithPr();
     assert.ok(sim.deleteRunBranch(id));
     await vscode.commands.executeCommand('codegen.reviewChanges', id);
-    await waitFor(() => ui.messagesMatching(/branch codegen\/run-\d+ is gone from origin/)[0], 'the branch-not-found message');
+    await waitFor(() => multiDiffTabs()[0], 'the review from refs/pull/<n>/head');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    clientGit(sim.gitInfo(id)!.barePath, ['update-ref', '-d', `refs/pull/${100 + id}/head`]);
+    await vscode.commands.executeCommand('codegen.reviewChanges', id);
+    await waitFor(() => ui.messagesMatching(/origin has no refs\/pull\/\d+\/head/)[0], 'the no-such-pull-request message');
     const h = await hooks();
     const other = sim.addRun({ prompt: 'API work', status: 'COMPLETE', pullRequest: true, repoId: 102 });
     await vscode.commands.executeCommand('codegen.refreshRuns');
@@ -188,6 +192,25 @@ describe('Bring the work back (git-backed simulator)', function () {
     await vscode.commands.executeCommand('codegen.reviewChanges', other.id);
     await waitFor(() => ui.messagesMatching(/acme\/api/)[0], 'the no-matching-remote message');
     assert.strictEqual(multiDiffTabs().length, 0);
+  });
+
+  it('an error on the details panel’s Review button reaches the user (no common history), and the palette says the same', async () => {
+    const id = await finishedRunWithPr();
+    git('checkout', '-q', '--orphan', 'lonely');
+    git('commit', '-q', '-m', 'a history of its own');
+    try {
+      const h = await hooks();
+      const details = h.runDetails.show(id);
+      await details.handleMessage({ type: 'action', kind: 'reviewChanges' });
+      const shown = await waitFor(() => ui.messages.find((m) => m.severity === 'error' && /share no history/.test(m.message)), 'the no-common-history message from the panel');
+      assert.deepStrictEqual(shown.actions, ['Show log']);
+      const before = ui.messages.length;
+      assert.strictEqual(await vscode.commands.executeCommand('codegen.reviewChanges', id), undefined, 'the command resolves: no door drops an error');
+      await waitFor(() => ui.messages.length > before, 'the message from the palette too');
+      assert.strictEqual(multiDiffTabs().length, 0);
+    } finally {
+      git('checkout', '-q', '-f', 'main');
+    }
   });
 
   it('Open with GitHub Pull Requests says when that extension is not installed, and opens nothing', async () => {

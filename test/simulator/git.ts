@@ -50,6 +50,16 @@ export function runBranchName(runId: number): string {
   return `codegen/run-${runId}`;
 }
 
+/** The number of a run's simulated pull request (its url ends in /pull/<number>). */
+export function pullRequestNumber(runId: number): number {
+  return 100 + runId;
+}
+
+/** GitHub's own ref of a pull request in the base repository: kept in step with the branch, and kept after the branch is deleted. */
+export function pullRequestHeadRef(runId: number): string {
+  return `refs/pull/${pullRequestNumber(runId)}/head`;
+}
+
 /** Git facts about one run, as `GET /_sim/runs/:id/git` answers them. */
 export interface SimGitInfo {
   runId: number;
@@ -130,10 +140,11 @@ export class SimGitRepos {
     const first = commitOnto(bare, base, { [changes.added.path]: changes.added.content, [changes.modified.path]: changes.modified.after }, `Run ${runId}: add ${changes.added.path}, update ${changes.modified.path}`, atMs);
     const second = commitOnto(bare, first, { [changes.deleted.path]: null, [changes.renamed.from]: null, [changes.renamed.to]: changes.renamed.content }, `Run ${runId}: remove ${changes.deleted.path}, rename ${changes.renamed.from}`, atMs);
     git(bare, ['update-ref', `refs/heads/${runBranchName(runId)}`, second, '']);
+    git(bare, ['update-ref', pullRequestHeadRef(runId), second]);
     this.branches.set(runId, { repoFullName, pushed: true, deleted: false, commits: 2 });
   }
 
-  /** Deletes the run's branch from its bare repository ("deleted after merge"). False when it was never pushed. */
+  /** Deletes the run's branch from its bare repository ("deleted after merge"; its refs/pull/<n>/head stays, as on GitHub). False when it was never pushed. */
   deleteBranch(runId: number): boolean {
     const branch = this.branches.get(runId);
     if (!branch?.pushed || branch.deleted) return false;
@@ -156,6 +167,7 @@ export class SimGitRepos {
     }
     const sha = commitOnto(bare, tip, files, input.message ?? `Run ${runId}: follow-up ${followUp}`, atMs);
     git(bare, ['update-ref', ref, sha, tip]);
+    git(bare, ['update-ref', pullRequestHeadRef(runId), sha]);
     branch.commits += 1;
     return true;
   }

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { FakeClock } from '../../src/util/clock';
 import { compareWithHead, readBlob } from '../../src/changes/changedFiles';
 import { ChangesError } from '../../src/changes/errors';
-import { deleteRunRef, fetchRunBranch, runRef, type FetchRunBranchRequest } from '../../src/changes/fetchBranch';
+import { fetchRunBranch, pruneCodegenRefs, pullRequestRef, type FetchRunBranchRequest } from '../../src/changes/fetchBranch';
 import { CliGitRunner, type GitResult, type GitRunner, type GitRunOptions } from '../../src/changes/gitRunner';
 import { clientGit, cloneClientWorkspace, initRepository } from '../simulator/gitWorkspace';
 import { CodegenSimulator, GIT_BASE_FILES, runBranchChanges } from '../simulator/simulator';
@@ -59,22 +59,25 @@ describe('changes: fetch and read a PR branch', () => {
     const fetched = await fetchRunBranch(runner, { ...request, folders: [path.join(clone, 'src')] });
     assert.deepEqual(fetched, {
       root: git('rev-parse', '--show-toplevel'), remote: { name: 'origin', fetchUrl: 'https://github.com/acme/widgets.git' }, branch: `codegen/run-${runId}`,
-      ref: `refs/codegen/runs/${runId}`, tipSha: sim.gitInfo(runId)?.tipSha,
+      ref: pullRequestRef(request.pullRequestUrl), tipSha: sim.gitInfo(runId)?.tipSha,
     });
-    assert.equal(git('rev-parse', runRef(runId)), fetched.tipSha);
+    assert.match(fetched.ref, /^refs\/codegen\/pulls\/\d+-[0-9a-f]{12}$/);
+    assert.equal(git('rev-parse', fetched.ref), fetched.tipSha);
     assert.equal(git('rev-parse', 'HEAD'), head);
     assert.equal(git('status', '--porcelain'), '');
     assert.equal(git('for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/remotes'), branchesBefore, 'no branch or remote-tracking ref moved');
     assert.equal(git('for-each-ref', `refs/remotes/origin/codegen/run-${runId}`), '', 'the default refspec of origin did not map the branch');
     const fetch = runner.commands.find((args) => args.includes('fetch'));
-    assert.deepEqual(fetch?.slice(fetch.indexOf('fetch')), ['fetch', '--no-tags', '--no-recurse-submodules', '--refmap=', '--quiet', '--', 'origin', `+refs/heads/codegen/run-${runId}:refs/codegen/runs/${runId}`]);
+    assert.deepEqual(fetch?.slice(fetch.indexOf('fetch')), ['fetch', '--no-tags', '--no-recurse-submodules', '--refmap=', '--quiet', '--', 'origin', `+refs/pull/${100 + runId}/head:${fetched.ref}`], 'github.com: the pull request\u2019s own ref');
 
     sim.pushRunCommit(runId);
     const again = await fetchRunBranch(runner, request);
     assert.equal(again.tipSha, sim.gitInfo(runId)?.tipSha, 'a new commit moves the run ref');
     assert.equal(git('for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/remotes'), branchesBefore, 'a second fetch moves none either');
-    assert.equal(await deleteRunRef(runner, clone, runId), true);
-    assert.equal(await deleteRunRef(runner, clone, runId), false);
+    assert.equal(git('for-each-ref', '--format=%(refname)', 'refs/codegen'), fetched.ref, 'one private ref for the pull request');
+    assert.deepEqual(await pruneCodegenRefs(runner, clone, new Set([fetched.ref])), [], 'a held pull request keeps its ref');
+    assert.deepEqual(await pruneCodegenRefs(runner, clone, new Set()), [fetched.ref]);
+    assert.equal(git('for-each-ref', 'refs/codegen'), '');
   });
 
   it('lists the added, modified, deleted and renamed files from the merge base, and reads their exact bytes', async () => {
@@ -110,14 +113,26 @@ describe('changes: fetch and read a PR branch', () => {
     await assert.rejects(readBlob(runner, fetched.root, 'refs/codegen/runs/999', 'README.md'), ChangesError);
   });
 
-  it('says branchNotFound when the branch was deleted after the merge', async () => {
+  it('says branchNotFound when the remote holds no such pull request', async () => {
     const { runId, request } = runWithPr();
     sim.deleteRunBranch(runId);
+    clientGit(sim.gitInfo(runId)?.barePath ?? '', ['update-ref', '-d', `refs/pull/${100 + runId}/head`]);
     const error = await rejection(fetchRunBranch(runner, request));
+    assert.equal(error.kind, 'branchNotFound');
+    assert.equal(error.message, `origin has no refs/pull/${100 + runId}/head: it holds no such pull request (is origin the pull request's repository?).`);
+    assert.match(error.gitMessage, /couldn't find remote ref refs\/pull\//);
+    assert.equal(clientGit(clone, ['for-each-ref', pullRequestRef(request.pullRequestUrl)]).trim(), '');
+  });
+
+  it('says branchNotFound when the branch was deleted after the merge, off github.com', async () => {
+    const { runId, request } = runWithPr();
+    sim.deleteRunBranch(runId);
+    clientGit(clone, ['config', '--local', `url.${path.join(tempDir, 'github')}/.insteadOf`, 'https://git.example.com/']);
+    clientGit(clone, ['remote', 'set-url', 'origin', 'https://git.example.com/acme/widgets.git']);
+    const error = await rejection(fetchRunBranch(runner, { ...request, pullRequestUrl: request.pullRequestUrl.replace('github.com', 'git.example.com') }));
     assert.equal(error.kind, 'branchNotFound');
     assert.equal(error.message, `The pull request branch codegen/run-${runId} is gone from origin (deleted after the merge?).`);
     assert.match(error.gitMessage, /couldn't find remote ref refs\/heads\/codegen\/run-/);
-    assert.equal(clientGit(clone, ['for-each-ref', runRef(runId)]).trim(), '');
   });
 
   it('says noMatchingRemote when no remote names the PR repository, naming the remotes it has', async () => {
@@ -154,8 +169,6 @@ describe('changes: fetch and read a PR branch', () => {
       assert.equal(error.kind, 'invalidBranchName', branch);
     }
     assert.equal((await rejection(fetchRunBranch(runner, { ...request, pullRequestUrl: 'https://github.com/acme/widgets' }))).kind, 'invalidPullRequestUrl');
-    assert.throws(() => runRef(0), ChangesError);
-    await assert.rejects(fetchRunBranch(runner, { ...request, runId: -1 }), ChangesError);
     assert.deepEqual(runner.commands, []);
   });
 

@@ -16,6 +16,7 @@ import { codegenStashes } from '../../src/changes/stashes';
 import { checkOutAndRecord, switchBackAndRecord, WhereYouWere, type StateMemento } from '../../src/changes/whereYouWere';
 import { addWorktree } from '../../src/changes/worktree';
 import { clientGit, cloneClientWorkspace, writeFiles } from '../simulator/gitWorkspace';
+import { pullRequestHeadRef } from '../simulator/git';
 import { CodegenSimulator } from '../simulator/simulator';
 
 /** A workspace state as VS Code keeps it: values survive as JSON, read by any later instance. */
@@ -88,6 +89,8 @@ describe('changes: check out and switch back lose nothing', () => {
     const tip = clientGit(bare, ['rev-parse', ref]).trim();
     const amended = clientGit(bare, ['-c', 'user.name=Agent', '-c', 'user.email=agent@example.com', 'commit-tree', `${tip}^{tree}`, '-p', `${tip}~1`, '-m', 'rebased by the agent']).trim();
     clientGit(bare, ['update-ref', ref, amended, tip]);
+    // GitHub keeps the pull request's own ref (what a github.com PR is fetched from) in step with its branch.
+    clientGit(bare, ['update-ref', pullRequestHeadRef(runId), amended]);
     return amended;
   };
   /** A runner that runs `before` just before the first command named `command`. */
