@@ -165,6 +165,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
       globalState: context.globalState,
       authProvider,
       chat: (request, chatContext, stream, token) => chat.handle(request, chatContext, stream, token),
+      tools: { prepare: (name, input) => tools.prepare(name, input), invoke: (name, input, token) => tools.invoke(name, input, token) },
       uriHandler,
       interaction,
       contextKeys,

@@ -30,7 +30,7 @@ export interface ReferencedFiles<G extends RootedGit> {
 
 export interface ReferenceOptions<G extends RootedGit> extends ReadOptions {
   /** Git of the repository holding a file (absolute path); undefined when there is none. */
-  gitOf?(file: string): Promise<G | undefined>;
+  gitOf?: (file: string) => Promise<G | undefined>;
 }
 
 /** Reads the referenced files (in order, each once) and decides the repository. Never throws. */

@@ -6,6 +6,8 @@
 // into offline; the handler runs here with the real vscode types and the real run store.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CodegenSimulator } from '../simulator/simulator';
 import { hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
@@ -211,6 +213,59 @@ describe('Delegate from where the work is found (against the simulator)', functi
       assert.match((run.metadata!['attachments'] as string[])[0]!, /^src\/greeting\.ts \(whole file/);
     } finally {
       fs.rmSync(big.fsPath, { force: true });
+    }
+  });
+
+  it('tool file reads stay in the workspace for real: no link to a file or folder outside, nothing from .git (direct or linked), nothing above it', async function () {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-outside-'));
+    const made = ['outside-link.txt', 'outside-dir', 'fakegit', 'git-link'].map((name) => path.join(folder, name));
+    try {
+      fs.writeFileSync(path.join(outside, 'hostname'), 'OUTSIDE-MARKER-7f3a\n');
+      fs.mkdirSync(path.join(outside, 'dir'));
+      fs.writeFileSync(path.join(outside, 'dir', 'inner.txt'), 'OUTSIDE-MARKER-7f3a inner\n');
+      fs.symlinkSync(path.join(outside, 'hostname'), path.join(folder, 'outside-link.txt'));
+      fs.symlinkSync(path.join(outside, 'dir'), path.join(folder, 'outside-dir'));
+      fs.mkdirSync(path.join(folder, 'fakegit', '.git'), { recursive: true });
+      fs.writeFileSync(path.join(folder, 'fakegit', '.git', 'config'), '[core]\n\tsshCommand = GITCONFIG-MARKER-9b2c\n');
+      fs.symlinkSync(path.join(folder, 'fakegit', '.git'), path.join(folder, 'git-link'));
+      const token = new vscode.CancellationTokenSource().token;
+      const files = ['outside-link.txt', 'outside-dir/inner.txt', 'fakegit/.git/config', 'git-link/config', `../${path.basename(folder)}/../${path.basename(outside)}/hostname`, 'src/greeting.ts'].map((file) => ({ path: file }));
+      const result = await vscode.lm.invokeTool('codegen_create_run', { input: { prompt: 'Summarize these files', files }, toolInvocationToken: undefined }, token);
+      const answer = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+      const id = Number(/Created Codegen run (\d+)/.exec(answer)?.[1]);
+      assert.ok(id > 0, answer);
+      const run = sim.getRun(id)!;
+      assert.doesNotMatch(run.prompt, /OUTSIDE-MARKER-7f3a/, 'nothing outside the workspace through a link');
+      assert.doesNotMatch(run.prompt, /GITCONFIG-MARKER-9b2c/, 'nothing from .git');
+      assert.match((run.metadata!['attachments'] as string[])[0] ?? '', /^src\/greeting\.ts \(whole file/);
+      assert.strictEqual((run.metadata!['attachments'] as string[]).length, 1, 'only the workspace file is sent');
+    } finally {
+      for (const file of made) fs.rmSync(file, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('the tool sends what its confirmation showed: a file that grows after the confirmation is not read again', async function () {
+    const h = await hooks();
+    const grow = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'grow.ts');
+    try {
+      fs.writeFileSync(grow, 'line 1\nline 2\n');
+      const input = { prompt: 'Look at grow.ts', files: [{ path: 'grow.ts' }] };
+      const prepared = await h.tools.prepare('codegen_create_run', input);
+      const shown = prepared.confirmationMessages?.message;
+      const message = typeof shown === 'string' ? shown : (shown?.value ?? '');
+      assert.match(message.replace(/\\(.)/g, '$1'), /grow\.ts \(whole file, lines 1-2\)/, message);
+      fs.appendFileSync(grow, 'GROWN-MARKER-c41d\n'.repeat(50));
+      const result = await h.tools.invoke('codegen_create_run', input, new vscode.CancellationTokenSource().token);
+      const answer = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+      const id = Number(/Created Codegen run (\d+)/.exec(answer)?.[1]);
+      assert.ok(id > 0, answer);
+      const run = sim.getRun(id)!;
+      assert.doesNotMatch(run.prompt, /GROWN-MARKER-c41d/, 'the call sends the confirmed read');
+      assert.deepEqual(run.metadata!['attachments'], ['grow.ts (whole file, lines 1-2)']);
+    } finally {
+      fs.rmSync(grow, { force: true });
     }
   });
 });
