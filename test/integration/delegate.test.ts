@@ -216,7 +216,7 @@ describe('Delegate from where the work is found (against the simulator)', functi
     }
   });
 
-  it('tool file reads stay in the workspace for real: no link to a file or folder outside, nothing from .git (direct or linked), nothing above it', async function () {
+  it('tool reads: stay in the workspace for real: no link to a file or folder outside, nothing from .git (direct or linked), nothing above it', async function () {
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-outside-'));
     const made = ['outside-link.txt', 'outside-dir', 'fakegit', 'git-link'].map((name) => path.join(folder, name));
@@ -246,7 +246,7 @@ describe('Delegate from where the work is found (against the simulator)', functi
     }
   });
 
-  it('the tool sends what its confirmation showed: a file that grows after the confirmation is not read again', async function () {
+  it('tool reads: the call sends what its confirmation showed: a file that grows after the confirmation is not read again', async function () {
     const h = await hooks();
     const grow = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'grow.ts');
     try {
