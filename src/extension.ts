@@ -190,6 +190,7 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
       globalState: context.globalState,
       authProvider,
       chat: (request, chatContext, stream, token) => chat.handle(request, chatContext, stream, token),
+      tools: { prepare: (name, input) => tools.prepare(name, input), invoke: (name, input, token) => tools.invoke(name, input, token) },
       uriHandler,
       interaction,
       contextKeys,

@@ -23,6 +23,11 @@ export interface TestHooks {
   authProvider: import('vscode').AuthenticationProvider;
   /** The @codegen chat participant's handler, as VS Code calls it. */
   chat: import('vscode').ChatRequestHandler;
+  /** The agent-mode tools as VS Code calls them: the confirmation (prepare), then the call (invoke). */
+  tools: {
+    prepare(name: string, input: unknown): Promise<import('vscode').PreparedToolInvocation>;
+    invoke(name: string, input: unknown, token: import('vscode').CancellationToken): Promise<import('vscode').LanguageModelToolResult>;
+  };
   uriHandler: { handled: number; handleUri(uri: import('vscode').Uri): Promise<void> };
   interaction: { swap(next: Interaction): Interaction };
   contextKeys: { get(key: string): unknown };

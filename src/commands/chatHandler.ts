@@ -55,10 +55,16 @@ export class CodegenChat {
   }
 
   private async run(requestText: string, references: readonly vscode.ChatPromptReference[], stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
-    const { attachments, skipped } = await attachmentsFromReferences(references);
+    const { attachments, skipped, repository } = await attachmentsFromReferences(references, this.sender.gitLookup);
     for (const note of skipped) stream.markdown(`${escapeMarkdown(note)}\n\n`);
+    if (repository.kind === 'several') {
+      stream.markdown(escapeMarkdown(repository.message));
+      return {};
+    }
     stream.progress(vscode.l10n.t('Starting a Codegen run…'));
-    const outcome = await this.sender.sendWith({ origin: 'chat', target: this.sender.bareTarget(attachments), request: { request: requestText, typed: requestText, images: [] } },
+    // The run goes to the repository of the referenced files (in a workspace of several folders, not always the first's).
+    const target = this.sender.bareTarget(attachments, repository.kind === 'files' ? { git: repository.git } : undefined);
+    const outcome = await this.sender.sendWith({ origin: 'chat', target, request: { request: requestText, typed: requestText, images: [] } },
       // The interactive dialogs without the "started" toast (a secret or the size limit is asked in a modal).
       this.sender.quietDialogs(),
     );

@@ -91,8 +91,10 @@ export function documentTarget(
   };
 }
 
-export function bareTarget(gitLookup: GitLookup, attachments?: BareTarget['attachments']): BareTarget {
-  return attachments && attachments.length > 0 ? { kind: 'bare', git: () => gitLookup(undefined), attachments } : { kind: 'bare', git: () => gitLookup(undefined) };
+/** A request without a document: the workspace's repository, or `repository.git`: the repository of the files it references (chat, tools). */
+export function bareTarget(gitLookup: GitLookup, attachments?: BareTarget['attachments'], repository?: { git: GitContext | undefined }): BareTarget {
+  const git = repository ? () => Promise.resolve(repository.git) : () => gitLookup(undefined);
+  return attachments && attachments.length > 0 ? { kind: 'bare', git, attachments } : { kind: 'bare', git };
 }
 
 /** "path:12-14,20" for titles. */

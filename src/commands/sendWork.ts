@@ -14,7 +14,7 @@ import type { RunStore } from '../runs/runStore';
 import { SendPipeline } from '../send/pipeline';
 import { secretScanner } from '../send/secretGuard';
 import { silentDialogs } from '../send/silentDialogs';
-import type { Readiness, SendDialogs, SendInput, SendOutcome, SendTarget } from '../send/sendTypes';
+import type { GitContext, Readiness, SendDialogs, SendInput, SendOutcome, SendTarget } from '../send/sendTypes';
 import type { Interaction } from '../ui/interaction';
 import type { Clock } from '../util/clock';
 import type { Disposable, Event } from '../util/events';
@@ -51,7 +51,8 @@ export class WorkSender implements Disposable {
   readonly pipeline: SendPipeline;
   private readonly picker: RequestPicker;
   private readonly subscription: Disposable;
-  private readonly gitLookup: GitLookup = (uri) => this.deps.git.contextFor(uri);
+  /** Git of the repository holding a file (or, without one, of the workspace). */
+  readonly gitLookup: GitLookup = (uri) => this.deps.git.contextFor(uri);
 
   constructor(private readonly deps: SendWorkDeps) {
     const { session, settings, store, log, clock } = deps;
@@ -118,8 +119,9 @@ export class WorkSender implements Disposable {
     return documentTarget(document, ranges, ranges.every((r) => r.isEmpty) ? 'file' : 'selection', this.gitLookup, diagnostics);
   }
 
-  bareTarget(attachments?: Array<{ label: string; text: string }>): SendTarget {
-    return bareTarget(this.gitLookup, attachments);
+  /** With `repository`: the repository of the files the request references (chat, tools), not the workspace's. */
+  bareTarget(attachments?: Array<{ label: string; text: string }>, repository?: { git: GitContext | undefined }): SendTarget {
+    return bareTarget(this.gitLookup, attachments, repository);
   }
 
   // ---- commands ---------------------------------------------------------------------------------

@@ -1,14 +1,16 @@
-// Reading a file to send: the one way, for "Run on file", chat references and tool calls. An open editor's
-// document is sent as it is (unsaved edits included); any other file is read only when it is a file within
-// the size limit. Chat and tools read only files inside the workspace folders (a model may name any path;
-// /etc/passwd is not one of ours), bounded in lines too.
-import * as path from 'path';
+// Reading a file to send. "Run on file" (a file the user chose) opens it as a document. Chat references and
+// tool calls read through the core (delegate/fileReferences, delegate/workspaceReads): only files really
+// inside a workspace folder (links resolved), never .git, size-capped while read; an open editor's document
+// is sent as it is (unsaved edits included). Their run goes to the repository of the files they reference.
 import * as vscode from 'vscode';
 import { formatBytes } from '../context';
-import { fileAttachment, type FileReference } from '../delegate/toolInputs';
+import { readReferencedFiles, type ReferencedFiles } from '../delegate/fileReferences';
+import type { FileReference } from '../delegate/toolInputs';
+import { MAX_FILE_BYTES, type ReadFolder } from '../delegate/workspaceReads';
+import type { GitContext } from '../send/sendTypes';
+import type { GitLookup } from './sendTargets';
 
-/** Files larger than this are not read for sending: select the part that matters instead. */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export { MAX_FILE_BYTES } from '../delegate/workspaceReads';
 
 /** A file read for sending, or why it is not sent ("it is a folder"), in words that follow its name. */
 export type FileToSend = { document: vscode.TextDocument } | { notSent: string; problem: 'folder' | 'tooLarge' | 'unreadable' };
@@ -34,41 +36,31 @@ export interface FileAttachmentText {
   text: string;
 }
 
-/** The workspace file a (workspace-relative or absolute) path names, or undefined when it is outside every folder. */
-export function workspaceFileUri(filePath: string): vscode.Uri | undefined {
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
-  for (const folder of folders) {
-    const absolute = path.isAbsolute(filePath) ? path.normalize(filePath) : path.join(folder.uri.fsPath, filePath);
-    const relative = path.relative(folder.uri.fsPath, absolute);
-    if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) return vscode.Uri.file(absolute);
-  }
-  return undefined;
+/** The workspace's folders on this machine's disk, by name (a virtual folder has no files here). */
+function readFolders(): ReadFolder[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => ({ name: folder.name, path: folder.uri.fsPath }));
 }
 
-/** Reads referenced files (with optional 1-based line ranges). Files outside the workspace, too large or unreadable get a `notSent` reason. */
-export async function readFileReferences(refs: readonly FileReference[]): Promise<{ attachments: FileAttachmentText[]; labels: Array<{ label: string; notSent?: string }> }> {
-  const attachments: FileAttachmentText[] = [];
-  const labels: Array<{ label: string; notSent?: string }> = [];
-  for (const ref of refs) {
-    const uri = workspaceFileUri(ref.path);
-    if (!uri) {
-      labels.push({ label: ref.path, notSent: 'outside the workspace folders' });
-      continue;
-    }
-    const file = await openFileToSend(uri);
-    if ('notSent' in file) {
-      labels.push({ label: ref.path, notSent: file.notSent });
-      continue;
-    }
-    const attachment = fileAttachment({ ...ref, path: vscode.workspace.asRelativePath(uri, false) }, file.document.getText());
-    attachments.push({ label: attachment.label, text: attachment.text });
-    labels.push({ label: attachment.label });
-  }
-  return { attachments, labels };
+/** The text of a document open in the editor at one of these paths. */
+function openText(paths: readonly string[]): string | undefined {
+  const wanted = new Set(paths.map((file) => vscode.Uri.file(file).toString()));
+  return vscode.workspace.textDocuments.find((document) => wanted.has(document.uri.toString()))?.getText();
 }
 
-/** The chat's references (files and selections) as attachments; anything else is named as skipped. */
-export async function attachmentsFromReferences(references: readonly vscode.ChatPromptReference[]): Promise<{ attachments: FileAttachmentText[]; skipped: string[] }> {
+/**
+ * Reads referenced files (with optional 1-based line ranges), once, and the repository they decide on (gitLookup:
+ * git of the repository holding a file). Files outside the workspace, in .git, too large or unreadable get a `notSent` reason.
+ */
+export function readFileReferences(refs: readonly FileReference[], gitLookup?: GitLookup): Promise<ReferencedFiles<GitContext>> {
+  const options = gitLookup ? { openText, gitOf: (file: string) => gitLookup(vscode.Uri.file(file)) } : { openText };
+  return readReferencedFiles<GitContext>(refs, readFolders(), options);
+}
+
+/** The chat's references (files and selections) as attachments, and their repository; anything else is named as skipped. */
+export async function attachmentsFromReferences(
+  references: readonly vscode.ChatPromptReference[],
+  gitLookup?: GitLookup,
+): Promise<{ attachments: FileAttachmentText[]; skipped: string[]; repository: ReferencedFiles<GitContext>['repository'] }> {
   const refs: FileReference[] = [];
   const skipped: string[] = [];
   for (const reference of references.slice(0, 20)) {
@@ -77,7 +69,7 @@ export async function attachmentsFromReferences(references: readonly vscode.Chat
     else if (value instanceof vscode.Location) refs.push({ path: value.uri.fsPath, startLine: value.range.start.line + 1, endLine: value.range.end.line + 1 });
     else skipped.push(vscode.l10n.t('A reference that is not a file or a selection was not sent.'));
   }
-  const { attachments, labels } = await readFileReferences(refs);
+  const { attachments, labels, repository } = await readFileReferences(refs, gitLookup);
   for (const label of labels) if (label.notSent !== undefined) skipped.push(vscode.l10n.t('{0} was not sent: {1}.', label.label, label.notSent));
-  return { attachments, skipped };
+  return { attachments, skipped, repository };
 }

@@ -7,7 +7,7 @@ import { isFinal, statusCategory, statusLabel, type StatusCategory } from '../ap
 import type { AgentRun } from '../api/types';
 import { fenceFor } from '../context/text';
 import { groupOf, runTitle } from '../runs/runModel';
-import { cleanServiceText, fenceUntrusted, serviceLabel, showHiddenCharacters } from '../util/serviceText';
+import { cleanServiceText, escapeMarkdown, fenceUntrusted, serviceLabel, showHiddenCharacters } from '../util/serviceText';
 import { safeExternalUrl } from '../util/urlPolicy';
 import { GET_RUN_TOOL, type CreateRunToolInput, type ListRunsToolInput } from './toolInputs';
 
@@ -113,8 +113,9 @@ export function confirmationText(input: CreateRunToolInput, files: readonly Conf
   if (files.length > 0) {
     parts.push('', 'Sent with it:');
     for (const file of files) {
-      const label = showHiddenCharacters(file.label).text;
-      parts.push(file.notSent === undefined ? `- ${label}` : `- ${label}: not sent (${showHiddenCharacters(file.notSent).text})`);
+      // A path a model named is text, never markdown (a link, an image, html).
+      const label = escapeMarkdown(showHiddenCharacters(file.label).text);
+      parts.push(file.notSent === undefined ? `- ${label}` : `- ${label}: not sent \\(${escapeMarkdown(showHiddenCharacters(file.notSent).text)}\\)`);
     }
   } else {
     parts.push('', 'No files are sent with it.');

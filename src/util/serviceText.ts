@@ -69,9 +69,18 @@ export function serviceLabel(text: unknown, maxLength = DEFAULT_LABEL_LENGTH): s
   return cleanServiceText(text, { maxLength });
 }
 
-/** Plain text made literal in markdown (chat answers): every markdown punctuation character escaped (no links, images or HTML). */
+/**
+ * Plain text made literal in markdown (chat answers, tool confirmations), as MarkdownString.appendText means it
+ * and stricter: every ASCII punctuation character is backslash-escaped (no link, image, HTML, entity, code,
+ * emphasis, table, list, quote or heading marker survives, and a bare URL, domain or address is no longer one
+ * for a renderer that finds links in text), and the spaces and tabs that begin or end a line become character
+ * references (no indented code, no hard line break, nothing trimmed). Line breaks stay: paragraphs stay apart.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (char) => `\\${char}`);
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[!-/:-@[-`{-~]/g, (char) => `\\${char}`)
+    .replace(/^[ \t]+|[ \t]+$/gm, (space) => space.replace(/[ \t]/g, (char) => (char === ' ' ? '&#32;' : '&#9;')));
 }
 
 export const UNTRUSTED_OPEN = '<untrusted-service-data>';

@@ -6,6 +6,8 @@
 // into offline; the handler runs here with the real vscode types and the real run store.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CodegenSimulator } from '../simulator/simulator';
 import { hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
@@ -37,6 +39,10 @@ class RecordingStream {
   }
   get text(): string {
     return this.parts.map((part) => part.value).join('\n');
+  }
+  /** The text as a reader sees it: markdown escapes and character references undone. */
+  get plain(): string {
+    return this.text.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/&#32;/g, ' ').replace(/&#9;/g, '\t');
   }
 }
 
@@ -151,12 +157,12 @@ describe('Delegate from where the work is found (against the simulator)', functi
     assert.match(run.prompt, /add input validation to greet/);
     assert.match(run.prompt, /src\/greeting\.ts \(lines 1-4\)/);
     assert.strictEqual(run.metadata!['entry_point'], 'chat');
-    assert.match(stream.text, new RegExp(`Started Codegen run \\\\#${runId}`));
-    assert.match(stream.text, /Status: Completed/, 'followed to the end');
+    assert.match(stream.plain, new RegExp(`Started Codegen run #${runId}`));
+    assert.match(stream.plain, /Status: Completed/, 'followed to the end');
     const button = stream.parts.find((part) => part.kind === 'button');
     assert.ok(button, 'the PR as a button');
     assert.match(String(button.args?.[0]), /^https:\/\/github\.com\/acme\/widgets\/pull\/\d+$/);
-    assert.strictEqual(stream.parts.filter((part) => /Status: Completed/.test(part.value)).length, 1, 'each status once');
+    assert.strictEqual(stream.parts.filter((part) => /Status\\?: Completed/.test(part.value)).length, 1, 'each status once');
 
     const status = new RecordingStream();
     await h.chat(chatRequest('', 'status'), { history: [] }, status as unknown as vscode.ChatResponseStream, token);
@@ -167,7 +173,7 @@ describe('Delegate from where the work is found (against the simulator)', functi
     const history = [{ participant: 'codegen.chat', result: { metadata: { codegenRunId: runId } }, response: [] }] as unknown as vscode.ChatContext['history'];
     await h.chat(chatRequest('also add a test for empty names'), { history }, follow as unknown as vscode.ChatResponseStream, token);
     await waitFor(() => sim.getRun(runId)?.followUps.some((f) => f.prompt === 'also add a test for empty names'), 'the follow-up in the simulator');
-    assert.match(follow.text, new RegExp(`Follow\\\\-up sent to run \\\\#${runId}`));
+    assert.match(follow.plain, new RegExp(`Follow-up sent to run #${runId}`));
     const orphan = new RecordingStream();
     await h.chat(chatRequest('hello'), { history: [] }, orphan as unknown as vscode.ChatResponseStream, token);
     assert.match(orphan.text, /not about a run yet/);
@@ -199,14 +205,72 @@ describe('Delegate from where the work is found (against the simulator)', functi
       const result = await h.chat(chatRequest('summarize these', 'run', refs), { history: [] }, stream as unknown as vscode.ChatResponseStream, cancelled.token);
       const runId = (result as vscode.ChatResult).metadata?.['codegenRunId'] as number;
       assert.ok(runId > 0, stream.text);
-      assert.match(stream.text, /src was not sent: it is a folder\\\./);
-      assert.match(stream.text, /big\\\.log was not sent: it is 21\\\.0 MB, over the 20\\\.0 MB a file sent to Codegen may have\\\./);
-      assert.match(stream.text, /gone\\\.ts was not sent: it could not be read: /);
+      assert.ok(stream.plain.includes('src was not sent: it is a folder.'), stream.text);
+      assert.ok(stream.plain.includes('big.log was not sent: it is 21.0 MB, over the 20.0 MB a file sent to Codegen may have.'), stream.text);
+      assert.match(stream.plain, /gone\.ts was not sent: it could not be read: /);
       const run = sim.getRun(runId)!;
       assert.strictEqual((run.metadata!['attachments'] as string[]).length, 1, 'only the readable file is sent');
       assert.match((run.metadata!['attachments'] as string[])[0]!, /^src\/greeting\.ts \(whole file/);
     } finally {
       fs.rmSync(big.fsPath, { force: true });
+    }
+  });
+
+  it('tool reads: stay in the workspace for real: no link to a file or folder outside, nothing from .git (direct or linked), nothing above it', async function () {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-outside-'));
+    const made = ['outside-link.txt', 'outside-dir', 'fakegit', 'git-link'].map((name) => path.join(folder, name));
+    try {
+      fs.writeFileSync(path.join(outside, 'hostname'), 'OUTSIDE-MARKER-7f3a\n');
+      fs.mkdirSync(path.join(outside, 'dir'));
+      fs.writeFileSync(path.join(outside, 'dir', 'inner.txt'), 'OUTSIDE-MARKER-7f3a inner\n');
+      fs.symlinkSync(path.join(outside, 'hostname'), path.join(folder, 'outside-link.txt'));
+      fs.symlinkSync(path.join(outside, 'dir'), path.join(folder, 'outside-dir'));
+      fs.mkdirSync(path.join(folder, 'fakegit', '.git'), { recursive: true });
+      fs.writeFileSync(path.join(folder, 'fakegit', '.git', 'config'), '[core]\n\tsshCommand = GITCONFIG-MARKER-9b2c\n');
+      fs.symlinkSync(path.join(folder, 'fakegit', '.git'), path.join(folder, 'git-link'));
+      const token = new vscode.CancellationTokenSource().token;
+      const files = ['outside-link.txt', 'outside-dir/inner.txt', 'fakegit/.git/config', 'git-link/config', `../${path.basename(folder)}/../${path.basename(outside)}/hostname`, 'src/greeting.ts'].map((file) => ({ path: file }));
+      const result = await vscode.lm.invokeTool('codegen_create_run', { input: { prompt: 'Summarize these files', files }, toolInvocationToken: undefined }, token);
+      const answer = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+      const id = Number(/Created Codegen run (\d+)/.exec(answer)?.[1]);
+      assert.ok(id > 0, answer);
+      const run = sim.getRun(id)!;
+      assert.doesNotMatch(run.prompt, /OUTSIDE-MARKER-7f3a/, 'nothing outside the workspace through a link');
+      assert.doesNotMatch(run.prompt, /GITCONFIG-MARKER-9b2c/, 'nothing from .git');
+      assert.match((run.metadata!['attachments'] as string[])[0] ?? '', /^src\/greeting\.ts \(whole file/);
+      assert.strictEqual((run.metadata!['attachments'] as string[]).length, 1, 'only the workspace file is sent');
+    } finally {
+      for (const file of made) fs.rmSync(file, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('tool reads: the call sends what its confirmation showed: a file that grows after the confirmation is not read again', async function () {
+    const h = await hooks();
+    const grow = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'grow.ts');
+    try {
+      fs.writeFileSync(grow, 'line 1\nline 2\n');
+      const input = { prompt: 'Look at grow.ts', files: [{ path: 'grow.ts' }] };
+      const prepared = await h.tools.prepare('codegen_create_run', input);
+      const shown = prepared.confirmationMessages?.message;
+      const message = typeof shown === 'string' ? shown : (shown?.value ?? '');
+      assert.match(message.replace(/\\(.)/g, '$1'), /grow\.ts \(whole file, lines 1-2\)/, message);
+      fs.appendFileSync(grow, 'GROWN-MARKER-c41d\n'.repeat(50));
+      // Had the confirmation opened it as a document, the editor now shows the grown file (nothing is open otherwise).
+      await waitFor(() => {
+        const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === grow);
+        return open === undefined || open.getText().includes('GROWN-MARKER-c41d');
+      }, 'the editor to see the grown file');
+      const result = await h.tools.invoke('codegen_create_run', input, new vscode.CancellationTokenSource().token);
+      const answer = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+      const id = Number(/Created Codegen run (\d+)/.exec(answer)?.[1]);
+      assert.ok(id > 0, answer);
+      const run = sim.getRun(id)!;
+      assert.doesNotMatch(run.prompt, /GROWN-MARKER-c41d/, 'the call sends the confirmed read');
+      assert.deepEqual(run.metadata!['attachments'], ['grow.ts (whole file, lines 1-2)']);
+    } finally {
+      fs.rmSync(grow, { force: true });
     }
   });
 });

@@ -169,7 +169,7 @@ describe('delegate: tool answers', () => {
     assert.equal(title, 'Start a Codegen run?');
     assert.ok(message.includes('````\nFix it\\u{202E} ```now```\n````'), message);
     assert.match(message, /holds 1 invisible or control character/);
-    assert.match(message, /- src\/a\.ts \(lines 3-9\)\n- gone\.ts: not sent \(file not found\)/);
+    assert.ok(message.includes('- src\\/a\\.ts \\(lines 3\\-9\\)\n- gone\\.ts: not sent \\(file not found\\)'), message);
     assert.match(confirmationText({ prompt: 'x', files: [] }, []).message, /No files are sent with it\./);
   });
 });

@@ -66,7 +66,7 @@ describe('service text sanitizer', () => {
   });
 
   it('escapeMarkdown leaves no link, image or HTML', () => {
-    assert.equal(escapeMarkdown('![x](https://e/b.png) <img> *a*'), '\\!\\[x\\]\\(https://e/b\\.png\\) \\<img\\> \\*a\\*');
+    assert.equal(escapeMarkdown('![x](https://e/b.png) <img> *a*'), '\\!\\[x\\]\\(https\\:\\/\\/e\\/b\\.png\\) \\<img\\> \\*a\\*');
   });
 
   it('fenceUntrusted neutralizes markers in any case, spacing, width or with hidden characters', () => {
