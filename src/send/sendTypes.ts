@@ -82,6 +82,8 @@ export interface SendInput {
   metadata?: Record<string, unknown>;
   /** The prompt size limit for this send, instead of the setting (the API's own limit). */
   maxChars?: number;
+  /** Several agents on one request: 2 to 4 runs of the same prompt (one attempt group). Absent: one run. */
+  attempts?: number;
 }
 
 export interface OverLimitInfo {
@@ -126,6 +128,13 @@ export interface SendDialogs {
   notSent?(reason: NotSentReason): void;
 }
 
+/** The runs of an attempt group (the first is the outcome's `run`); `incomplete` says why fewer were created. */
+export interface AttemptsCreated {
+  group: string;
+  runs: AgentRun[];
+  incomplete?: string;
+}
+
 export type NotSentReason =
   | 'notReady'
   | 'noRequest'
@@ -139,7 +148,7 @@ export type NotSentReason =
   | 'failed';
 
 export type SendOutcome =
-  | { kind: 'created'; run: AgentRun; title: string }
+  | { kind: 'created'; run: AgentRun; title: string; attempts?: AttemptsCreated }
   | { kind: 'notSent'; reason: NotSentReason; message?: string }
   | { kind: 'mayExist' };
 
