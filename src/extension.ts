@@ -10,6 +10,7 @@ import { TokenStore } from './auth/tokenStore';
 import { registerRunCommands } from './commands/runCommands';
 import { createAuthCommands } from './commands/authCommands';
 import { registerBringBackCommands } from './commands/bringBackCommands';
+import { AttemptsCommands } from './commands/attemptsCommands';
 import { RunChangesCommands } from './commands/changesCommands';
 import { CodegenChat } from './commands/chatHandler';
 import { DelegateCommands } from './commands/delegateWork';
@@ -124,6 +125,16 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     resolve: (argument) => resolvePullRequest(runs.store, argument),
     markReviewed: (runId) => runs.store.markReviewed(runId),
     git,
+    recordFigures: (runId, figures) => runs.figures.set(runId, figures),
+  });
+  const attempts = new AttemptsCommands({
+    changes,
+    runs: () => runs.store.runs,
+    get: (runId) => runs.store.get(runId),
+    setPullRequestState: (runId, prId, state) => actions.setPullRequestState(runId, prId, state),
+    runner: git.runner,
+    interaction,
+    log,
   });
   const prs = createPrCommands({ interaction, log, store: runs.store, actions });
   const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });
@@ -146,6 +157,9 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
     vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.runOnSelection(uri)),
     vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.runOnFile(uri)),
     vscode.commands.registerCommand(Commands.newRun, () => sender.newRun()),
+    vscode.commands.registerCommand(Commands.runWithAttempts, (uri?: unknown) => sender.runWithAttempts(uri)),
+    vscode.commands.registerCommand(Commands.compareAttempts, (argument?: unknown) => attempts.compare(argument)),
+    vscode.commands.registerCommand(Commands.chooseAttempt, (argument?: unknown) => attempts.choose(argument)),
   );
   const exported = createExportedApi({ store: runs.store, sender, log });
   const uriHandler = new CodegenUriHandler(interaction, log);

@@ -10,6 +10,7 @@ import {
   addWorktree,
   applyChanges,
   compareWithHead,
+  diffFigures,
   fetchRunBranch,
   isChangesError,
   readBlob,
@@ -22,6 +23,7 @@ import {
   type PreviousHead,
   type SavedStash,
 } from '../changes';
+import type { DiffFigures } from '../runs/attempts';
 import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
 
@@ -35,6 +37,8 @@ export interface ChangesDeps {
   /** The run's changes were opened: its "to review" marker goes. */
   markReviewed(runId: number): void;
   git: ChangesGit;
+  /** A fetch computed what the run's branch changes against the base (files, lines added and removed). */
+  recordFigures?(runId: number, figures: DiffFigures): void;
 }
 
 /** The git layer as the editor gives it (GitAdapter): the one runner (behind the workspace's trust) and the git view's refresh. */
@@ -76,6 +80,7 @@ export class RunChangesCommands {
     if (!fetched) return undefined;
     const comparison = await compareWithHead(this.runner, fetched.root, fetched.ref);
     this.deps.markReviewed(target.run.id);
+    await this.recordFigures(target.run.id, fetched.root, comparison.base, comparison.tip);
     if (comparison.files.length === 0) {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('{0} changes nothing compared with your branch.', fetched.branch) });
       return vscode.l10n.t('No changes against your branch.');
@@ -200,6 +205,31 @@ export class RunChangesCommands {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /** The run's PR branch fetched (the one fetch, with its progress and wording), or undefined with the reason shown. */
+  async fetchRun(argument: unknown): Promise<{ run: AgentRun; fetched: FetchedBranch } | undefined> {
+    const target = this.target(argument);
+    if (!target) return undefined;
+    const fetched = await this.fetch(target);
+    return fetched ? { run: target.run, fetched } : undefined;
+  }
+
+  /** Stores what the branch changes from `base` to `tip` on the run (the tree shows it); a failure is only logged. */
+  async recordFigures(runId: number, root: string, base: string, tip: string): Promise<void> {
+    if (!this.deps.recordFigures) return;
+    try {
+      this.deps.recordFigures(runId, await diffFigures(this.runner, root, base, tip));
+    } catch (error) {
+      this.deps.log.debug(`Counting the changes of run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** A multi-diff entry under a heading (the label's folder), e.g. "Attempt 1 → Attempt 2/src/a.ts". */
+  diffEntry(heading: string, root: string, base: string, tip: string, file: ChangedFile): [vscode.Uri, vscode.Uri, vscode.Uri] {
+    const [, left, right] = this.resource(root, base, tip, file);
+    const label = vscode.Uri.from({ scheme: this.deps.scheme, path: `/${heading}/${file.path}`, query: right.query });
+    return [label, left, right];
+  }
 
   private target(argument: unknown): { run: AgentRun; pr: PullRequest & { url: string; headBranchName: string } } | undefined {
     const found = this.deps.resolve(argument);

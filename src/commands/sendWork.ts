@@ -20,7 +20,7 @@ import type { Clock } from '../util/clock';
 import type { Disposable, Event } from '../util/events';
 import type { Log } from '../util/log';
 import { InteractiveDialogs } from './sendDialogs';
-import { RequestPicker, type PickerOptions } from './sendPicker';
+import { askAttemptCount, RequestPicker, type PickerOptions } from './sendPicker';
 import { bareTarget, documentTarget, editorFor, labelOf, selectionLabel, type GitLookup } from './sendTargets';
 import { openFileToSend } from './workspaceFiles';
 
@@ -83,7 +83,7 @@ export class WorkSender implements Disposable {
       clock,
       log,
     });
-    this.picker = new RequestPicker(deps.interaction, history, log, () => settings.promptTemplates, () => settings.maxImageBytes);
+    this.picker = new RequestPicker(deps.interaction, history, log, () => settings.promptTemplates, () => settings.maxImageBytes, () => settings.attemptsDefault);
     // Another token or organization may see other repositories.
     this.subscription = session.onDidChangeState(() => this.pipeline.forgetRepositories());
   }
@@ -143,6 +143,21 @@ export class WorkSender implements Disposable {
       mode = 'file';
     }
     return this.command('runOnSelection', documentTarget(editor.document, editor.selections, mode, this.gitLookup));
+  }
+
+  /** "Run on selection with several agents": the same request sent to 2-4 agents (asked, the setting first). */
+  async runWithAttempts(argument?: unknown): Promise<number[] | undefined> {
+    const editor = editorFor(argument);
+    if (!editor) {
+      void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Open a file and select the code the agents should work on.') });
+      return undefined;
+    }
+    const attempts = await askAttemptCount(this.deps.interaction, this.deps.settings.attemptsDefault);
+    if (attempts === undefined) return undefined;
+    const mode = editor.selections.every((selection) => selection.isEmpty) ? 'file' : 'selection';
+    const outcome = await this.send({ origin: 'runOnSelection', target: documentTarget(editor.document, editor.selections, mode, this.gitLookup), attempts });
+    if (outcome.kind !== 'created') return undefined;
+    return (outcome.attempts?.runs ?? [outcome.run]).map((run) => run.id);
   }
 
   async runOnFile(argument?: unknown): Promise<number | undefined> {

@@ -93,7 +93,7 @@ export class SendPipeline {
     const agentType = input.overrides?.agentType ?? host.settings.agentType();
     if (agentType !== undefined) runInput.agentType = agentType;
     if (picked.images.length > 0) runInput.images = picked.images.map((image) => image.dataUri);
-    const attempts = attemptCount(input.attempts);
+    const attempts = attemptCount(input.attempts ?? picked.attempts);
     if (attempts !== undefined) return this.createAttempts(orgId, runInput, attempts, built.title, picked, dialogs);
     return this.create(orgId, runInput, built.title, picked, dialogs);
   }

@@ -68,6 +68,8 @@ export interface PickedRequest {
   /** What the user typed or chose from history; kept in the history after a successful send. */
   typed: string;
   images: AttachedImage[];
+  /** "Send to several agents…" in the picker: how many (2-4). */
+  attempts?: number;
 }
 
 /** How the send started: the target, and a request already known (chat, tools, the API) or a starting value. */
