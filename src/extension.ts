@@ -194,6 +194,7 @@ export function activate(context: vscode.ExtensionContext): CodegenExtensionExpo
         whenSettled: () => runs.whenSettled(),
         notificationsRaised: () => notifier.raised,
         statusBarText: () => statusBar.text,
+        figures: runs.figures,
       },
       runDetails,
     },
