@@ -73,7 +73,7 @@ export class AttemptsCommands {
         const a = fetched[i]!;
         const b = fetched[j]!;
         const files = await changedFiles(runner, root, a.branch.tipSha, b.branch.tipSha);
-        const heading = vscode.l10n.t('Attempt {0} → Attempt {1}', a.attempt, b.attempt);
+        const heading = vscode.l10n.t('attempt {0} vs attempt {1}', a.attempt, b.attempt);
         counts.push(`${heading}: ${files.length}`);
         for (const file of files) resources.push(this.deps.changes.diffEntry(heading, root, a.branch.tipSha, b.branch.tipSha, file));
       }
@@ -82,7 +82,7 @@ export class AttemptsCommands {
       const base = (await mergeBase(runner, root, 'HEAD', item.branch.tipSha)) ?? item.branch.tipSha;
       const files = await changedFiles(runner, root, base, item.branch.tipSha);
       await this.deps.changes.recordFigures(item.run.id, root, base, item.branch.tipSha);
-      const heading = vscode.l10n.t('Base → Attempt {0}', item.attempt);
+      const heading = vscode.l10n.t('base vs attempt {0}', item.attempt);
       counts.push(`${heading}: ${files.length}`);
       for (const file of files) resources.push(this.deps.changes.diffEntry(heading, root, base, item.branch.tipSha, file));
     }

@@ -224,11 +224,14 @@ export class RunChangesCommands {
     }
   }
 
-  /** A multi-diff entry under a heading (the label's folder), e.g. "Attempt 1 → Attempt 2/src/a.ts". */
+  /**
+   * A multi-diff entry under a heading, shown as the file's folder (e.g. "attempt 1 vs attempt 2/src"): the
+   * same file can then appear once per comparison. The content still comes from the query (root, commit, path).
+   */
   diffEntry(heading: string, root: string, base: string, tip: string, file: ChangedFile): [vscode.Uri, vscode.Uri, vscode.Uri] {
     const [, left, right] = this.resource(root, base, tip, file);
-    const label = vscode.Uri.from({ scheme: this.deps.scheme, path: `/${heading}/${file.path}`, query: right.query });
-    return [label, left, right];
+    const under = (uri: vscode.Uri): vscode.Uri => uri.with({ path: `/${heading}${uri.path}` });
+    return [under(right), under(left), under(right)];
   }
 
   private target(argument: unknown): { run: AgentRun; pr: PullRequest & { url: string; headBranchName: string } } | undefined {
