@@ -37,6 +37,10 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   // Attempt 1 against attempt 2: their approaches differ.
   await page.locator('.part.editor', { hasText: 'approach.ts' }).first().waitFor({ timeout: 20000 });
   await page.locator('.part.editor', { hasText: 'attempt 1 vs attempt 2' }).first().waitFor({ timeout: 20000 });
+  // The diffs are computed: attempt 1's and attempt 2's approach differ by one character each.
+  await page.locator('.part.editor .char-delete').first().waitFor({ timeout: 20000 });
+  await page.locator('.part.editor .char-insert').first().waitFor({ timeout: 20000 });
+  await page.mouse.move(900, 450);
   await shot('12-compare-attempts');
   lap('Compare attempts shows attempt 1 against attempt 2 and each against the base in the multi-diff editor');
 }
