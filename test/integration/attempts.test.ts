@@ -92,6 +92,20 @@ describe('Several agents on one request (git-backed simulator)', function () {
     assert.deepStrictEqual(h.runs.tree.getChildren(row).map((node) => (node.kind === 'run' ? node.run.id : -1)), ids);
   });
 
+  it('"Send to several agents…" in the request picker of Run on selection sends the chosen number of runs of one group', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(clone, 'src/widget.ts')));
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 0, 2, 1);
+    ui.promptAnswers.push({ kind: 'send', text: 'Add a cache', several: true });
+    ui.pickAnswers.push((labels) => labels.indexOf('2 agents'));
+    await vscode.commands.executeCommand('codegen.runOnSelection');
+    const creates = sim.requests.filter((r) => r.method === 'POST' && r.path === CREATE_PATH).map((r) => (r.body as { metadata: Record<string, unknown> }).metadata);
+    assert.strictEqual(creates.length, 2);
+    assert.strictEqual(new Set(creates.map((m) => m['attempt_group'])).size, 1);
+    assert.deepStrictEqual(creates.map((m) => m['attempt']), [1, 2]);
+    assert.deepStrictEqual(ui.picks[0]?.labels, ['2 agents', '3 agents', '4 agents'], 'the default (2) first');
+  });
+
   it('Compare attempts opens one multi-diff: attempt 1 against attempt 2, and each against the base; the figures land on the runs', async () => {
     const h = await hooks();
     const [first, second] = await seedGroup('g-compare', 2);
