@@ -120,13 +120,13 @@ export class SendPipeline {
     }
   }
 
-  private async create(orgId: number, input: CreateRunInput, title: string, picked: PickedRequest, dialogs: SendDialogs): Promise<SendOutcome> {
+  private async create(orgId: number, input: CreateRunInput, title: string, picked: PickedRequest, dialogs: SendDialogs, attempt?: { attempt: number; count: number }): Promise<SendOutcome> {
     const { host } = this;
     for (;;) {
       host.log.info(
         `Creating a Codegen run in organization ${orgId}: ${input.prompt.length} characters${input.images ? `, ${input.images.length} image(s)` : ''}${input.repoId !== undefined ? `, repository ${input.repoId}` : ''}.`,
       );
-      const outcome = await dialogs.creating((signal) => host.api.createRun(orgId, input, { signal }));
+      const outcome = await dialogs.creating((signal) => host.api.createRun(orgId, input, { signal }), attempt);
       if ('value' in outcome) return this.created(outcome.value, title, picked, dialogs);
       const { error } = outcome;
       const kind = isApiError(error) ? error.kind : undefined;
@@ -165,7 +165,7 @@ export class SendPipeline {
     const runs: AgentRun[] = [];
     for (let attempt = 1; attempt <= count; attempt++) {
       this.host.log.info(`Several agents: attempt ${attempt} of ${count} (group ${group}).`);
-      const outcome = await this.create(orgId, { ...input, metadata: attemptMetadata(input.metadata ?? {}, group, attempt) }, title, picked, dialogs);
+      const outcome = await this.create(orgId, { ...input, metadata: attemptMetadata(input.metadata ?? {}, group, attempt) }, title, picked, dialogs, { attempt, count });
       if (outcome.kind !== 'created') {
         if (runs.length === 0) return outcome;
         const message = `${runs.length} of ${count} agents were started; attempt ${attempt} was not (${outcome.kind === 'notSent' ? (outcome.message ?? outcome.reason) : 'it may exist'}).`;

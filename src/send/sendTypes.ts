@@ -116,8 +116,8 @@ export interface SendDialogs {
   repositoryLookupFailed(fullName: string, message: string): Promise<boolean>;
   /** The token or the access is the problem (401/403 at any step): say so; nothing is offered instead. */
   accessProblem(error: unknown, step: string): Promise<void>;
-  /** Runs the create; `signal` cancels; `sendingStarted` tells whether cancelling now may leave a run. */
-  creating<T>(task: (signal: AbortSignal) => Promise<T>): Promise<{ value: T } | { error: unknown; cancelledWhileSending: boolean }>;
+  /** Runs the create; `signal` cancels; `sendingStarted` tells whether cancelling now may leave a run. `attempt`: which of several agents. */
+  creating<T>(task: (signal: AbortSignal) => Promise<T>, attempt?: { attempt: number; count: number }): Promise<{ value: T } | { error: unknown; cancelledWhileSending: boolean }>;
   /** The create failed in a way a retry may fix (network, timeout, rate limit): 'retry' or 'stop'. */
   createFailed(message: string): Promise<'retry' | 'stop'>;
   /** Any other failure of the create. */
