@@ -131,15 +131,7 @@ export class WorkSender implements Disposable {
     }
     let mode: 'selection' | 'file' = 'selection';
     if (editor.selections.every((selection) => selection.isEmpty)) {
-      const sendWholeFile = vscode.l10n.t('Send the whole file');
-      const choice = await ui.showMessage({
-        severity: 'info',
-        modal: true,
-        message: vscode.l10n.t('No selection: send the whole file?'),
-        detail: vscode.l10n.t('{0} ({1} lines) would go to Codegen with your request.', labelOf(editor.document), editor.document.lineCount),
-        actions: [sendWholeFile],
-      });
-      if (choice !== sendWholeFile) return undefined;
+      if (!(await this.confirmWholeFile(editor))) return undefined;
       mode = 'file';
     }
     return this.command('runOnSelection', documentTarget(editor.document, editor.selections, mode, this.gitLookup));
@@ -152,12 +144,26 @@ export class WorkSender implements Disposable {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Open a file and select the code the agents should work on.') });
       return undefined;
     }
+    const mode = editor.selections.every((selection) => selection.isEmpty) ? 'file' : 'selection';
+    if (mode === 'file' && !(await this.confirmWholeFile(editor))) return undefined;
     const attempts = await askAttemptCount(this.deps.interaction, this.deps.settings.attemptsDefault);
     if (attempts === undefined) return undefined;
-    const mode = editor.selections.every((selection) => selection.isEmpty) ? 'file' : 'selection';
     const outcome = await this.send({ origin: 'runOnSelection', target: documentTarget(editor.document, editor.selections, mode, this.gitLookup), attempts });
     if (outcome.kind !== 'created') return undefined;
     return (outcome.attempts?.runs ?? [outcome.run]).map((run) => run.id);
+  }
+
+  /** No selection: asks whether to send the whole file. */
+  private async confirmWholeFile(editor: vscode.TextEditor): Promise<boolean> {
+    const sendWholeFile = vscode.l10n.t('Send the whole file');
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'info',
+      modal: true,
+      message: vscode.l10n.t('No selection: send the whole file?'),
+      detail: vscode.l10n.t('{0} ({1} lines) would go to Codegen with your request.', labelOf(editor.document), editor.document.lineCount),
+      actions: [sendWholeFile],
+    });
+    return choice === sendWholeFile;
   }
 
   async runOnFile(argument?: unknown): Promise<number | undefined> {
