@@ -124,9 +124,11 @@ describe('Several agents: the send pipeline (simulator)', function () {
     const waits: RateWaitEvent[] = [];
     governor.onDidWait((event) => waits.push(event));
     client = new CodegenClient({ baseUrl: sim.url, getToken: () => SIM.token, maxReadRetries: 0, random: () => 0, governor });
-    const sending = pipeline(client).send(input('Add a cache', 3), silentDialogs());
-    // Two creates fit in the window; the third waits for it.
-    while (!(createBodies().length === 2 && waits.some((wait) => wait.rateClass === 'create'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    let settled = false;
+    const sending = pipeline(client).send(input('Add a cache', 3), silentDialogs()).finally(() => (settled = true));
+    // Two creates fit in the window; the third waits for it (a send that ends first fails below).
+    while (!settled && !(createBodies().length === 2 && waits.some((wait) => wait.rateClass === 'create'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(settled, false, 'the group is still sending: its third create waits');
     assert.equal(createBodies().length, 2, 'the third create waits');
     const wait = waits.find((event) => event.rateClass === 'create')!;
     assert.equal(wait.reason, 'budget');
