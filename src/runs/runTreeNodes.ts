@@ -183,29 +183,40 @@ export class RunTreeNodes {
         continue;
       }
       const keys: string[] = [];
+      // The runs this status group shows: its own, and all attempts of a group whose row it holds.
+      let count = 0;
       for (const run of inGroup) {
         const tag = attemptOf(run);
-        if (tag && attemptRuns.has(tag.group)) {
+        const attempts = tag ? attemptRuns.get(tag.group) : undefined;
+        if (tag && attempts) {
           if (placedAttempts.has(tag.group)) continue;
           placedAttempts.add(tag.group);
           keys.push(`a:${tag.group}`);
+          count += attempts.length;
           continue;
         }
         keys.push(`r:${run.id}`);
+        count++;
+      }
+      for (const run of inGroup) shown.add(run.id);
+      if (keys.length === 0) {
+        // Every run here is an attempt shown under an earlier status group's row.
+        this.groupNodes.delete(group);
+        continue;
       }
       members.set(group, keys);
       let node = this.groupNodes.get(group);
       if (!node) {
-        node = { kind: 'group', group, count: inGroup.length };
+        node = { kind: 'group', group, count };
         this.groupNodes.set(group, node);
       }
-      node.count = inGroup.length;
-      for (const run of inGroup) {
-        shown.add(run.id);
-        const runNode = this.runNodes.get(run.id);
-        if (runNode) runNode.run = run;
-        else this.runNodes.set(run.id, { kind: 'run', run });
-      }
+      node.count = count;
+    }
+    for (const run of runs) {
+      if (!shown.has(run.id)) continue;
+      const runNode = this.runNodes.get(run.id);
+      if (runNode) runNode.run = run;
+      else this.runNodes.set(run.id, { kind: 'run', run });
     }
     for (const id of this.runNodes.keys()) {
       if (!shown.has(id)) {

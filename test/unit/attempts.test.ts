@@ -167,6 +167,18 @@ describe('Several agents: the tree and persistence', () => {
     const attempts = nodes.attemptsNode('g-1')!;
     assert.equal(nodes.parent(nodes.runNode(13)!), attempts, 'an attempt row is the group row\'s child');
     assert.equal(nodes.parent(attempts)?.kind, 'group');
+    const counts = nodes.roots().map((node) => (node.kind === 'group' ? `${node.group}:${node.count}` : node.kind));
+    assert.deepEqual(counts, ['running:4', 'finished:1'], 'each run counted once, where its row is');
+  });
+
+  it('a status group whose only runs are attempts shown under another group\'s row is not shown empty', () => {
+    const store = new RunStore();
+    const nodes = new RunTreeNodes(store);
+    store.onDidChange((change) => nodes.update(change));
+    store.applyPage([tagged(32, 'COMPLETE', 'g-4', 2), tagged(31, 'RUNNING', 'g-4', 1)], { mode: 'replace' });
+    assert.deepEqual(describeRows(nodes), ['group:running', '  attempts:g-4', '    run:31', '    run:32']);
+    store.upsert(tagged(31, 'COMPLETE', 'g-4', 1));
+    assert.deepEqual(describeRows(nodes), ['group:finished', '  attempts:g-4', '    run:31', '    run:32']);
   });
 
   it('one known attempt of a group shows as a plain run; the row appears when the second arrives, and an attempt update redraws the group row', () => {
