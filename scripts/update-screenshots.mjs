@@ -17,6 +17,7 @@ const CHOSEN = {
   'run-details.png': '04-run-details.png',
   'review-changes.png': '07-review-changes.png',
   'delegate-todo.png': '09-todo-code-action.png',
+  'compare-attempts.png': '12-compare-attempts.png',
 };
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -3,7 +3,9 @@
 import * as vscode from 'vscode';
 import type { AgentRun, AgentType } from './api/types';
 import { Commands } from './ids';
+import { attemptCount, MAX_ATTEMPTS, MIN_ATTEMPTS } from './runs/attempts';
 import type { RunStore } from './runs/runStore';
+import { RunStatusTracker, type RunStatusChange } from './runs/statusEvents';
 import { describeMayExist, describeNotSent } from './send/outcomeText';
 import type { SendInput, SendOutcome, SendTarget } from './send/sendTypes';
 import type { Interaction } from './ui/interaction';
@@ -16,7 +18,14 @@ export interface CreateRunRequest {
   agentType?: AgentType;
   /** Merged into the run's metadata; `source` is always "vscode-api". */
   metadata?: Record<string, unknown>;
+  /** Several agents on one request: 2 to 4 runs of the same prompt (one attempt group); use createRuns to get them all. */
+  attempts?: number;
 }
+
+export type { RunStatusChange } from './runs/statusEvents';
+
+/** A created run; with `attempts`, `attemptRuns` holds every run of the group (this one first). */
+export type CreatedRun = AgentRun & { attemptRuns?: AgentRun[] };
 
 /** Version 1 of the API for other extensions. */
 export interface CodegenApiV1 {
@@ -25,7 +34,14 @@ export interface CodegenApiV1 {
    * Creates a run in the selected organization. Fails (without asking the user anything) when not signed
    * in, when no organization is selected, or when the prompt looks like it holds a secret.
    */
-  createRun(request: CreateRunRequest): Promise<AgentRun>;
+  createRun(request: CreateRunRequest): Promise<CreatedRun>;
+  /**
+   * Like createRun; with `attempts` (2 to 4) the same prompt goes to that many agents (one secret scan and size
+   * guard for all) and every created run is returned, attempt 1 first.
+   */
+  createRuns(request: CreateRunRequest): Promise<AgentRun[]>;
+  /** Fires once per change of a run's status (not for the first sighting of a run). */
+  readonly onDidChangeRunStatus: vscode.Event<RunStatusChange>;
   /** The runs the Runs view knows, newest first. */
   getRuns(): readonly AgentRun[];
   /** Fires with the runs whenever they change. */
@@ -60,7 +76,14 @@ export function createExportedApi(deps: {
   // The same send pipeline as the commands (context, secret scan, size guard, repository decision,
   // instant tree insert), with dialogs that never ask: nobody reviews a prompt another extension sends,
   // so one that looks like it holds a secret is refused.
-  const createRun = async (request: CreateRunRequest): Promise<AgentRun> => {
+  const statusChanges = new vscode.EventEmitter<RunStatusChange>();
+  const tracker = new RunStatusTracker();
+  tracker.update(store.runs);
+  const statusSubscription = store.onDidChange(() => {
+    for (const change of tracker.update(store.runs)) statusChanges.fire(change);
+  });
+
+  const createRuns = async (request: CreateRunRequest): Promise<AgentRun[]> => {
     if (!request || typeof request.prompt !== 'string' || request.prompt.trim() === '') throw new Error('Codegen: createRun needs a non-empty prompt.');
     if (request.prompt.length > MAX_API_PROMPT_CHARS) throw new Error(`Codegen: the prompt is longer than ${MAX_API_PROMPT_CHARS} characters.`);
     const { sender } = deps;
@@ -68,7 +91,9 @@ export function createExportedApi(deps: {
     if (request.repoId !== undefined) overrides.repoId = request.repoId;
     if (request.model !== undefined) overrides.model = request.model;
     if (request.agentType !== undefined) overrides.agentType = request.agentType;
+    if (request.attempts !== undefined && attemptCount(request.attempts) === undefined) throw new Error(`Codegen: attempts must be a whole number from ${MIN_ATTEMPTS} to ${MAX_ATTEMPTS}.`);
     const outcome = await sender.sendSilently({
+      ...(request.attempts !== undefined ? { attempts: request.attempts } : {}),
       origin: 'api',
       target: sender.bareTarget(),
       request: { request: request.prompt, typed: '', images: [] },
@@ -77,16 +102,24 @@ export function createExportedApi(deps: {
       maxChars: MAX_API_PROMPT_CHARS,
     });
     if (outcome.kind === 'created') {
-      log.info(`Run ${outcome.run.id} created through the extension API.`);
-      return outcome.run;
+      const runs = outcome.attempts?.runs ?? [outcome.run];
+      log.info(`Run(s) ${runs.map((run) => run.id).join(', ')} created through the extension API.${outcome.attempts?.incomplete ? ` ${outcome.attempts.incomplete}` : ''}`);
+      return runs;
     }
     if (outcome.kind === 'mayExist') throw new Error(describeMayExist('Check getRuns()'));
     throw new Error(describeNotSent(outcome.reason, outcome.message));
   };
 
+  const createRun = async (request: CreateRunRequest): Promise<CreatedRun> => {
+    const runs = await createRuns(request);
+    return request.attempts !== undefined ? { ...runs[0]!, attemptRuns: runs } : runs[0]!;
+  };
+
   const api: CodegenApiV1 = {
     apiVersion: 1,
     createRun,
+    createRuns,
+    onDidChangeRunStatus: statusChanges.event,
     getRuns: () => store.runs,
     onDidChangeRuns: changes.event,
     showRunDetails: async (runId) => {
@@ -102,7 +135,7 @@ export function createExportedApi(deps: {
       await vscode.commands.executeCommand(Commands.applyChanges, runId);
     },
   };
-  return { api, disposable: vscode.Disposable.from(subscription, changes) };
+  return { api, disposable: vscode.Disposable.from(subscription, changes, statusSubscription, statusChanges) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -10,6 +10,7 @@ import { TokenStore } from './auth/tokenStore';
 import { registerRunCommands } from './commands/runCommands';
 import { createAuthCommands } from './commands/authCommands';
 import { editorBringBackDoor, registerBringBackCommands } from './commands/bringBackCommands';
+import { AttemptsCommands } from './commands/attemptsCommands';
 import { RunChangesCommands } from './commands/changesCommands';
 import { ChangesContentProvider } from './commands/changesContent';
 import { CodegenRefsJanitor } from './commands/codegenRefs';
@@ -140,6 +141,17 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     git,
     openMultiDiff: (title, resources) => surfaces.openMultiDiff(title, resources),
     workspaceState: context.workspaceState,
+    recordFigures: (runId, figures) => runs.figures.set(runId, figures),
+  });
+  const attempts = new AttemptsCommands({
+    changes,
+    runs: () => runs.store.runs,
+    get: (runId) => runs.store.get(runId),
+    setPullRequestState: (runId, prId, state) => actions.setPullRequestState(runId, prId, state),
+    runner: git.runner,
+    interaction,
+    log,
+    openMultiDiff: (title, resources) => surfaces.openMultiDiff(title, resources),
   });
   // One private ref per pull request a held run names; the others go.
   const refsJanitor = new CodegenRefsJanitor(git.runner, localFolders, () => runs.store.runs.flatMap((run) => run.pullRequests.map((pr) => pr.url ?? '')), (listener) => runs.store.onDidChange(() => listener()), log);
@@ -165,6 +177,9 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     vscode.commands.registerCommand(Commands.runOnSelection, (uri?: unknown) => sender.runOnSelection(uri)),
     vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.runOnFile(uri)),
     vscode.commands.registerCommand(Commands.newRun, () => sender.newRun()),
+    vscode.commands.registerCommand(Commands.runWithAttempts, (uri?: unknown) => sender.runWithAttempts(uri)),
+    vscode.commands.registerCommand(Commands.compareAttempts, (argument?: unknown) => attempts.compare(argument)),
+    vscode.commands.registerCommand(Commands.chooseAttempt, (argument?: unknown) => attempts.choose(argument)),
   );
   const exported = createExportedApi({ store: runs.store, sender, log });
   const uriHandler = new CodegenUriHandler(interaction, log);
@@ -206,6 +221,7 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
         whenSettled: () => runs.whenSettled(),
         notificationsRaised: () => notifier.raised,
         statusBarText: () => statusBar.text,
+        figures: runs.figures,
       },
       runDetails,
     },

@@ -33,6 +33,9 @@ export const Commands = {
   closePullRequest: 'codegen.closePullRequest',
   fixWithCodegen: 'codegen.fixWithCodegen',
   delegateTodo: 'codegen.delegateTodo',
+  runWithAttempts: 'codegen.runWithAttempts',
+  compareAttempts: 'codegen.compareAttempts',
+  chooseAttempt: 'codegen.chooseAttempt',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -102,6 +105,7 @@ export const Settings = {
   todoWords: 'todo.words',
   chatEnabled: 'chat.enabled',
   toolsEnabled: 'tools.enabled',
+  attemptsDefault: 'attempts.default',
 } as const;
 export type SettingKey = (typeof Settings)[keyof typeof Settings];
 export const SETTINGS_SECTION = 'codegen';

@@ -50,6 +50,8 @@ export interface TestHooks {
     whenSettled(): Promise<void>;
     notificationsRaised(): number;
     statusBarText(): string | undefined;
+    /** Files and lines changed of runs whose branch was fetched (attempt rows). */
+    figures: { get(runId: number): { files: number; added: number; removed: number } | undefined };
   };
   runDetails: RunDetailsPanels;
 }

@@ -1,6 +1,7 @@
 // What a branch changes: the merge base of HEAD and the branch tip, the files changed from there to the tip
 // (renames detected), and the bytes of any file at any commit. Read-only: objects only, never the working tree.
 
+import { parseNumstat, type DiffFigures } from '../runs/attempts';
 import { ChangesError } from './errors';
 import { gitFailure, mustSucceed, type GitRunner } from './gitRunner';
 import { assertSafeRevision, resolveCommit } from './repository';
@@ -97,4 +98,11 @@ export async function readBlob(runner: GitRunner, root: string, revision: string
   if (type !== 'blob' || object === undefined || mode === undefined) return undefined;
   const blob = await mustSucceed(runner, root, ['cat-file', 'blob', object], { binary: true });
   return blob.stdoutBytes ?? new Uint8Array();
+}
+
+/** Files changed and lines added and removed from `base` to `tip` (plumbing numstat; binary files count as files). */
+export async function diffFigures(runner: GitRunner, root: string, base: string, tip: string): Promise<DiffFigures> {
+  assertSafeRevision(base);
+  assertSafeRevision(tip);
+  return parseNumstat((await mustSucceed(runner, root, ['diff-tree', '-r', '--no-commit-id', '--numstat', '-M', base, tip])).stdout);
 }

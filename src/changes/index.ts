@@ -7,7 +7,7 @@
 export { applyChanges, type ApplyRefusal, type ApplyRequest, type ApplyResult } from './applyPatch';
 export { assertTrustedWorkspace, bringBackFailureNotice, readChangeContent, type BringBackFailureNotice, type ChangeContentQuery } from './bringBackGate';
 export { assertGitAcceptsBranchName, assertValidBranchName, branchNameProblem, MAX_BRANCH_NAME_LENGTH } from './branchName';
-export { changedFiles, compareWithHead, mergeBase, parseNameStatus, readBlob, type BranchComparison, type ChangedFile, type ChangeStatus } from './changedFiles';
+export { changedFiles, compareWithHead, diffFigures, mergeBase, parseNameStatus, readBlob, type BranchComparison, type ChangedFile, type ChangeStatus } from './changedFiles';
 export {
   stashAndSwitch, stashEntry, stashMessage, switchBack,
   type PreviousHead, type SavedStash, type SwitchBackResult, type SwitchRequest, type SwitchResult,

@@ -9,6 +9,7 @@ import type { AgentRun, PullRequest } from '../api/types';
 import {
   applyChanges,
   compareWithHead,
+  diffFigures,
   fetchRunBranch,
   workingTreeState,
   type ChangedFile,
@@ -17,6 +18,7 @@ import {
   type StateMemento,
 } from '../changes';
 import { CheckoutFlow } from './checkoutFlow';
+import type { DiffFigures } from '../runs/attempts';
 import type { Interaction } from '../ui/interaction';
 import type { Log } from '../util/log';
 
@@ -34,6 +36,8 @@ export interface ChangesDeps {
   openMultiDiff(title: string, resources: Array<[vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined]>): Promise<boolean>;
   /** The workspace's state (workspaceState): where each checkout came from, kept across reloads. */
   workspaceState: StateMemento;
+  /** A fetch computed what the run's branch changes against the base (files, lines added and removed). */
+  recordFigures?(runId: number, figures: DiffFigures): void;
 }
 
 /** The git layer as the editor gives it (GitAdapter): the one runner (behind the workspace's trust) and the git view's refresh. */
@@ -71,6 +75,7 @@ export class RunChangesCommands {
     const comparison = await compareWithHead(this.runner, fetched.root, fetched.tipSha);
     this.deps.markReviewed(target.run.id);
     this.flow.noteReviewed(target.run.id, comparison.tip);
+    await this.recordFigures(target.run.id, fetched.root, comparison.base, comparison.tip);
     if (comparison.files.length === 0) {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('{0} changes nothing compared with your branch.', fetched.branch) });
       return vscode.l10n.t('No changes against your branch.');
@@ -179,6 +184,34 @@ export class RunChangesCommands {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /** The run's PR branch fetched (the one fetch, with its progress and wording), or undefined with the reason shown. */
+  async fetchRun(argument: unknown): Promise<{ run: AgentRun; fetched: FetchedBranch } | undefined> {
+    const target = this.target(argument);
+    if (!target) return undefined;
+    const fetched = await this.fetch(target);
+    return fetched ? { run: target.run, fetched } : undefined;
+  }
+
+  /** Stores what the branch changes from `base` to `tip` on the run (the tree shows it); a failure is only logged. */
+  async recordFigures(runId: number, root: string, base: string, tip: string): Promise<void> {
+    if (!this.deps.recordFigures) return;
+    try {
+      this.deps.recordFigures(runId, await diffFigures(this.runner, root, base, tip));
+    } catch (error) {
+      this.deps.log.debug(`Counting the changes of run ${runId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * A multi-diff entry under a heading, shown as the file's folder (e.g. "attempt 1 vs attempt 2/src"): the
+   * same file can then appear once per comparison. The content still comes from the query (root, commit, path).
+   */
+  diffEntry(heading: string, root: string, base: string, tip: string, file: ChangedFile): [vscode.Uri, vscode.Uri, vscode.Uri] {
+    const [, left, right] = this.resource(root, base, tip, file);
+    const under = (uri: vscode.Uri): vscode.Uri => uri.with({ path: `/${heading}${uri.path}` });
+    return [under(right), under(left), under(right)];
+  }
 
   private target(argument: unknown): { run: AgentRun; pr: PullRequest & { url: string; headBranchName: string } } | undefined {
     const found = this.deps.resolve(argument);

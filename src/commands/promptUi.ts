@@ -35,7 +35,7 @@ async function reviewPromptInEditor(request: ReviewRequest): Promise<string | un
   }
 }
 
-type PromptItem = vscode.QuickPickItem & { action?: 'send' | 'history' | 'template'; text?: string; templateId?: string };
+type PromptItem = vscode.QuickPickItem & { action?: 'send' | 'several' | 'history' | 'template'; text?: string; templateId?: string };
 
 /** Long history entries are cut in the list (the full text is sent). */
 const HISTORY_LABEL_CHARS = 120;
@@ -98,6 +98,7 @@ function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult 
       const typed = picker.value.trim() !== '';
       const items: PromptItem[] = [];
       if (typed) items.push({ label: `$(send) ${picker.value.trim()}`, description: vscode.l10n.t('Send this request'), action: 'send', alwaysShow: true });
+      if (typed) items.push({ label: `$(organization) ${vscode.l10n.t('Send to several agents…')}`, description: vscode.l10n.t('the same request as 2 to 4 runs, to compare'), action: 'several', alwaysShow: true });
       if (historyItems.length > 0) items.push({ label: vscode.l10n.t('Recent'), kind: vscode.QuickPickItemKind.Separator }, ...historyItems);
       if (request.templates.length > 0) items.push({ label: vscode.l10n.t('Templates'), kind: vscode.QuickPickItemKind.Separator }, ...templateItems(typed));
       picker.items = items;
@@ -108,6 +109,7 @@ function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult 
       picker.onDidAccept(() => {
         const item = picker.activeItems[0] ?? picker.selectedItems[0];
         if (item?.action === 'send') finish({ kind: 'send', text: picker.value });
+        else if (item?.action === 'several') finish({ kind: 'send', text: picker.value, several: true });
         else if (item?.action === 'history' && item.text !== undefined) finish({ kind: 'send', text: item.text });
         else if (item?.action === 'template' && item.templateId !== undefined) finish({ kind: 'send', text: picker.value, templateId: item.templateId });
       }),

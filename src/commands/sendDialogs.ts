@@ -134,15 +134,21 @@ export class InteractiveDialogs implements SendDialogs {
     return showError(this.deps.interaction, this.deps.log, error, step);
   }
 
-  creating<T>(task: (signal: AbortSignal) => Promise<T>): Promise<{ value: T } | { error: unknown; cancelledWhileSending: boolean }> {
+  creating<T>(task: (signal: AbortSignal) => Promise<T>, attempt?: { attempt: number; count: number }): Promise<{ value: T } | { error: unknown; cancelledWhileSending: boolean }> {
     const { clock, log } = this.deps;
     return Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Codegen', cancellable: true }, async (progress, token) => {
-        const creatingText = vscode.l10n.t('Creating the run…');
+        // Several agents: which run of the group, also while it waits for the create limit.
+        const creatingText = attempt ? vscode.l10n.t('Creating run {0} of {1}…', attempt.attempt, attempt.count) : vscode.l10n.t('Creating the run…');
         progress.report({ message: creatingText });
         const countdown = new WaitCountdown(
           clock,
-          (seconds) => progress.report({ message: vscode.l10n.t('Waiting for the rate limit: {0} s', seconds) }),
+          (seconds) =>
+            progress.report({
+              message: attempt
+                ? vscode.l10n.t('Run {0} of {1}: waiting for the rate limit (10 runs per minute): {2} s', attempt.attempt, attempt.count, seconds)
+                : vscode.l10n.t('Waiting for the rate limit: {0} s', seconds),
+            }),
           () => progress.report({ message: creatingText }),
         );
         const controller = new AbortController();

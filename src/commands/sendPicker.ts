@@ -54,6 +54,7 @@ export class RequestPicker {
     private readonly log: Log,
     private readonly templatesSetting: () => unknown,
     private readonly maxImageBytes: () => number,
+    private readonly attemptsDefault: () => number = () => 2,
   ) {}
 
   /** Keeps the request for the next picker (a guard stopped the send, or the create failed). */
@@ -116,7 +117,16 @@ export class RequestPicker {
           const typed = acceptedRequest(result.text, suggestion);
           const request = template ? applyTemplate(template, typed) : typed;
           if (request !== '') {
-            const picked = { request, typed, images };
+            const picked: PickedRequest = { request, typed, images };
+            if (result.several === true) {
+              // "Send to several agents…": how many; dismissing returns to the picker.
+              const attempts = await askAttemptCount(this.ui, this.attemptsDefault());
+              if (attempts === undefined) {
+                value = result.text;
+                break;
+              }
+              picked.attempts = attempts;
+            }
             this.keep(picked);
             return picked;
           }
@@ -173,6 +183,20 @@ export class RequestPicker {
     }
     return attached;
   }
+}
+
+/** How many agents (2, 3 or 4), the default first; undefined when dismissed. */
+export async function askAttemptCount(ui: Interaction, defaultCount: number): Promise<number | undefined> {
+  const counts = [defaultCount, ...[2, 3, 4].filter((count) => count !== defaultCount)];
+  return ui.showPick(
+    counts.map((count) => ({
+      label: vscode.l10n.t('{0} agents', count),
+      description: count === defaultCount ? vscode.l10n.t('default (codegen.attempts.default)') : undefined,
+      detail: vscode.l10n.t('{0} runs of the same request; creating runs is limited to 10 per minute.', count),
+      value: count,
+    })),
+    { title: vscode.l10n.t('Codegen: how many agents?') },
+  );
 }
 
 function templateSummary(template: PromptTemplate): string {

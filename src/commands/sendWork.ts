@@ -20,7 +20,7 @@ import type { Clock } from '../util/clock';
 import type { Disposable, Event } from '../util/events';
 import type { Log } from '../util/log';
 import { InteractiveDialogs } from './sendDialogs';
-import { RequestPicker, type PickerOptions } from './sendPicker';
+import { askAttemptCount, RequestPicker, type PickerOptions } from './sendPicker';
 import { bareTarget, documentTarget, editorFor, labelOf, selectionLabel, type GitLookup } from './sendTargets';
 import { openFileToSend } from './workspaceFiles';
 
@@ -78,7 +78,7 @@ export class WorkSender implements Disposable {
       },
       history,
       runCreated: (run) => {
-        // The answer is the run: into the tree now; the list shows it at the next poll, made soon.
+        // The answer is the run: into the tree now (one row redrawn); the next list call comes one interval later.
         store.upsert(run, { createdHere: true });
         deps.noteActivity();
       },
@@ -87,7 +87,7 @@ export class WorkSender implements Disposable {
       clock,
       log,
     });
-    this.picker = new RequestPicker(deps.interaction, history, log, () => settings.promptTemplates, () => settings.maxImageBytes);
+    this.picker = new RequestPicker(deps.interaction, history, log, () => settings.promptTemplates, () => settings.maxImageBytes, () => settings.attemptsDefault);
     // Another token or organization may see other repositories.
     this.subscription = session.onDidChangeState(() => this.pipeline.forgetRepositories());
   }
@@ -136,18 +136,39 @@ export class WorkSender implements Disposable {
     }
     let mode: 'selection' | 'file' = 'selection';
     if (editor.selections.every((selection) => selection.isEmpty)) {
-      const sendWholeFile = vscode.l10n.t('Send the whole file');
-      const choice = await ui.showMessage({
-        severity: 'info',
-        modal: true,
-        message: vscode.l10n.t('No selection: send the whole file?'),
-        detail: vscode.l10n.t('{0} ({1} lines) would go to Codegen with your request.', labelOf(editor.document), editor.document.lineCount),
-        actions: [sendWholeFile],
-      });
-      if (choice !== sendWholeFile) return undefined;
+      if (!(await this.confirmWholeFile(editor))) return undefined;
       mode = 'file';
     }
     return this.command('runOnSelection', documentTarget(editor.document, editor.selections, mode, this.gitLookup));
+  }
+
+  /** "Run on selection with several agents": the same request sent to 2-4 agents (asked, the setting first). */
+  async runWithAttempts(argument?: unknown): Promise<number[] | undefined> {
+    const editor = editorFor(argument);
+    if (!editor) {
+      void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('Open a file and select the code the agents should work on.') });
+      return undefined;
+    }
+    const mode = editor.selections.every((selection) => selection.isEmpty) ? 'file' : 'selection';
+    if (mode === 'file' && !(await this.confirmWholeFile(editor))) return undefined;
+    const attempts = await askAttemptCount(this.deps.interaction, this.deps.settings.attemptsDefault);
+    if (attempts === undefined) return undefined;
+    const outcome = await this.send({ origin: 'runOnSelection', target: documentTarget(editor.document, editor.selections, mode, this.gitLookup), attempts });
+    if (outcome.kind !== 'created') return undefined;
+    return (outcome.attempts?.runs ?? [outcome.run]).map((run) => run.id);
+  }
+
+  /** No selection: asks whether to send the whole file. */
+  private async confirmWholeFile(editor: vscode.TextEditor): Promise<boolean> {
+    const sendWholeFile = vscode.l10n.t('Send the whole file');
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'info',
+      modal: true,
+      message: vscode.l10n.t('No selection: send the whole file?'),
+      detail: vscode.l10n.t('{0} ({1} lines) would go to Codegen with your request.', labelOf(editor.document), editor.document.lineCount),
+      actions: [sendWholeFile],
+    });
+    return choice === sendWholeFile;
   }
 
   async runOnFile(argument?: unknown): Promise<number | undefined> {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { checkApiBaseUrl, type BaseUrlCheck } from '../util/urlPolicy';
 import type { AgentType } from '../api/types';
 import { Settings as Keys } from '../ids';
+import { attemptCount, DEFAULT_ATTEMPTS } from '../runs/attempts';
 
 export const DEFAULT_API_BASE_URL = 'https://api.codegen.com';
 export type NotificationMode = 'mine' | 'all' | 'off';
@@ -71,6 +72,11 @@ export class Settings implements vscode.Disposable {
   /** The largest image attached to a request (codegen.images.maxBytes). */
   get maxImageBytes(): number {
     return positiveInt(Math.floor(Number(this.config.get<unknown>(Keys.imagesMaxBytes)))) ?? DEFAULT_MAX_IMAGE_BYTES;
+  }
+
+  /** How many agents "several agents" starts by default (codegen.attempts.default, 2 to 4). */
+  get attemptsDefault(): number {
+    return attemptCount(this.config.get<unknown>(Keys.attemptsDefault)) ?? DEFAULT_ATTEMPTS;
   }
 
   get reviewBeforeSend(): boolean {

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import type { AgentRun, PullRequest } from '../api/types';
 import { parseStrictUrl } from '../util/urlPolicy';
+import { ATTEMPT_GROUP_KEY, ATTEMPT_KEY, attemptOf } from './attempts';
 import { normalizeFilter, type RunFilter } from './runModel';
 
 /** Total bytes of the cache of every account together (JSON). */
@@ -32,6 +33,9 @@ export function slimRun(run: AgentRun): AgentRun {
   if (run.sourceType !== undefined) slim.sourceType = run.sourceType.slice(0, 100);
   const title = run.metadata?.['title'];
   if (typeof title === 'string') slim.metadata = { title: title.slice(0, MAX_TITLE_CHARS) };
+  // An attempt of several agents stays one after a reload (the tree groups them).
+  const attempt = attemptOf(run);
+  if (attempt) slim.metadata = { ...slim.metadata, [ATTEMPT_GROUP_KEY]: attempt.group, [ATTEMPT_KEY]: attempt.attempt };
   return slim;
 }
 

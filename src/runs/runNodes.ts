@@ -7,6 +7,8 @@ import { pullRequestToBringBack, type GroupId } from './runModel';
 export type RunsNode =
   | { kind: 'group'; group: GroupId; count: number }
   | { kind: 'run'; run: AgentRun }
+  /** Several agents on one request: the group's row; its children are the attempts' run rows. */
+  | { kind: 'attempts'; group: string; runs: AgentRun[] }
   | { kind: 'pr'; run: AgentRun; pr: PullRequest; index: number }
   | { kind: 'loadMore' };
 

@@ -7,6 +7,7 @@
 
 import { isApiError } from '../api/errors';
 import type { AgentRun, CreateRunInput } from '../api/types';
+import { attemptCount, attemptMetadata, newAttemptGroupId } from '../runs/attempts';
 import { buildPrompt, buildTrimmed, planPrompt, sourceTextOf } from './prepare';
 import { lookUpRepository, type RepositoryLookup } from './repositoryDecision';
 import { RepositoryResolver } from './repositoryResolver';
@@ -92,6 +93,8 @@ export class SendPipeline {
     const agentType = input.overrides?.agentType ?? host.settings.agentType();
     if (agentType !== undefined) runInput.agentType = agentType;
     if (picked.images.length > 0) runInput.images = picked.images.map((image) => image.dataUri);
+    const attempts = attemptCount(input.attempts ?? picked.attempts);
+    if (attempts !== undefined) return this.createAttempts(orgId, runInput, attempts, built.title, picked, dialogs);
     return this.create(orgId, runInput, built.title, picked, dialogs);
   }
 
@@ -117,13 +120,13 @@ export class SendPipeline {
     }
   }
 
-  private async create(orgId: number, input: CreateRunInput, title: string, picked: PickedRequest, dialogs: SendDialogs): Promise<SendOutcome> {
+  private async create(orgId: number, input: CreateRunInput, title: string, picked: PickedRequest, dialogs: SendDialogs, attempt?: { attempt: number; count: number }): Promise<SendOutcome> {
     const { host } = this;
     for (;;) {
       host.log.info(
         `Creating a Codegen run in organization ${orgId}: ${input.prompt.length} characters${input.images ? `, ${input.images.length} image(s)` : ''}${input.repoId !== undefined ? `, repository ${input.repoId}` : ''}.`,
       );
-      const outcome = await dialogs.creating((signal) => host.api.createRun(orgId, input, { signal }));
+      const outcome = await dialogs.creating((signal) => host.api.createRun(orgId, input, { signal }), attempt);
       if ('value' in outcome) return this.created(outcome.value, title, picked, dialogs);
       const { error } = outcome;
       const kind = isApiError(error) ? error.kind : undefined;
@@ -149,6 +152,29 @@ export class SendPipeline {
       await dialogs.failed(error, 'Creating the Codegen run');
       return this.notSent(dialogs, 'failed', message);
     }
+  }
+
+  /**
+   * Several agents on one request: the prompt that passed the guards above (once, for the whole group) sent
+   * as `count` creates, one after the other, each tagged with the group and its attempt number. The create
+   * limit paces them (the rate governor waits; the progress shows the wait). A create that fails stops the
+   * group: the runs already created are kept and the outcome says how many of them there are.
+   */
+  private async createAttempts(orgId: number, input: CreateRunInput, count: number, title: string, picked: PickedRequest, dialogs: SendDialogs): Promise<SendOutcome> {
+    const group = newAttemptGroupId();
+    const runs: AgentRun[] = [];
+    for (let attempt = 1; attempt <= count; attempt++) {
+      this.host.log.info(`Several agents: attempt ${attempt} of ${count} (group ${group}).`);
+      const outcome = await this.create(orgId, { ...input, metadata: attemptMetadata(input.metadata ?? {}, group, attempt) }, title, picked, dialogs, { attempt, count });
+      if (outcome.kind !== 'created') {
+        if (runs.length === 0) return outcome;
+        const message = `${runs.length} of ${count} agents were started; attempt ${attempt} was not (${outcome.kind === 'notSent' ? (outcome.message ?? outcome.reason) : 'it may exist'}).`;
+        this.host.log.warn(message);
+        return { kind: 'created', run: runs[0]!, title, attempts: { group, runs, incomplete: message } };
+      }
+      runs.push(outcome.run);
+    }
+    return { kind: 'created', run: runs[0]!, title, attempts: { group, runs } };
   }
 
   private async created(run: AgentRun, title: string, picked: PickedRequest, dialogs: SendDialogs): Promise<SendOutcome> {

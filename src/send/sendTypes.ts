@@ -68,6 +68,8 @@ export interface PickedRequest {
   /** What the user typed or chose from history; kept in the history after a successful send. */
   typed: string;
   images: AttachedImage[];
+  /** "Send to several agents…" in the picker: how many (2-4). */
+  attempts?: number;
 }
 
 /** How the send started: the target, and a request already known (chat, tools, the API) or a starting value. */
@@ -82,6 +84,8 @@ export interface SendInput {
   metadata?: Record<string, unknown>;
   /** The prompt size limit for this send, instead of the setting (the API's own limit). */
   maxChars?: number;
+  /** Several agents on one request: 2 to 4 runs of the same prompt (one attempt group). Absent: one run. */
+  attempts?: number;
 }
 
 export interface OverLimitInfo {
@@ -112,8 +116,8 @@ export interface SendDialogs {
   repositoryLookupFailed(fullName: string, message: string): Promise<boolean>;
   /** The token or the access is the problem (401/403 at any step): say so; nothing is offered instead. */
   accessProblem(error: unknown, step: string): Promise<void>;
-  /** Runs the create; `signal` cancels; `sendingStarted` tells whether cancelling now may leave a run. */
-  creating<T>(task: (signal: AbortSignal) => Promise<T>): Promise<{ value: T } | { error: unknown; cancelledWhileSending: boolean }>;
+  /** Runs the create; `signal` cancels; `sendingStarted` tells whether cancelling now may leave a run. `attempt`: which of several agents. */
+  creating<T>(task: (signal: AbortSignal) => Promise<T>, attempt?: { attempt: number; count: number }): Promise<{ value: T } | { error: unknown; cancelledWhileSending: boolean }>;
   /** The create failed in a way a retry may fix (network, timeout, rate limit): 'retry' or 'stop'. */
   createFailed(message: string): Promise<'retry' | 'stop'>;
   /** Any other failure of the create. */
@@ -124,6 +128,13 @@ export interface SendDialogs {
   created(run: AgentRun, title: string): void;
   /** Nothing was sent; the request is kept by the caller. */
   notSent?(reason: NotSentReason): void;
+}
+
+/** The runs of an attempt group (the first is the outcome's `run`); `incomplete` says why fewer were created. */
+export interface AttemptsCreated {
+  group: string;
+  runs: AgentRun[];
+  incomplete?: string;
 }
 
 export type NotSentReason =
@@ -139,7 +150,7 @@ export type NotSentReason =
   | 'failed';
 
 export type SendOutcome =
-  | { kind: 'created'; run: AgentRun; title: string }
+  | { kind: 'created'; run: AgentRun; title: string; attempts?: AttemptsCreated }
   | { kind: 'notSent'; reason: NotSentReason; message?: string }
   | { kind: 'mayExist' };
 

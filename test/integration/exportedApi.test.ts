@@ -51,6 +51,42 @@ describe('Exported API and URI handler (against the simulator)', () => {
     assert.strictEqual(ui.messages.length, 0, 'the API never asks the user anything');
   });
 
+  it('onDidChangeRunStatus fires once per transition (not for the first sighting), with the previous status and the PRs', async () => {
+    const seeded = sim.addRun({ prompt: 'Watched run', metadata: { title: 'Watched run' }, status: 'RUNNING' });
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    await waitFor(() => api.getRuns().some((run) => run.id === seeded.id), 'the run in getRuns');
+    const events: Array<{ runId: number; previousStatus: string | undefined; status: string | undefined; prs: number }> = [];
+    const subscription = api.onDidChangeRunStatus((event) => events.push({ runId: event.runId, previousStatus: event.previousStatus, status: event.status, prs: event.pullRequests.length }));
+    try {
+      await vscode.commands.executeCommand('codegen.refreshRuns');
+      assert.deepStrictEqual(events.filter((e) => e.runId === seeded.id), [], 'no change: no event');
+      sim.setRunStatus(seeded.id, 'COMPLETE');
+      await vscode.commands.executeCommand('codegen.refreshRuns');
+      await waitFor(() => events.some((e) => e.runId === seeded.id), 'the transition event');
+      await vscode.commands.executeCommand('codegen.refreshRuns');
+      const mine = events.filter((e) => e.runId === seeded.id);
+      assert.strictEqual(mine.length, 1, 'once, however often the list is read');
+      assert.strictEqual(mine[0]!.previousStatus, 'RUNNING');
+      assert.strictEqual(mine[0]!.status, 'COMPLETE');
+    } finally {
+      subscription.dispose();
+    }
+  });
+
+  it('createRun with attempts sends that many runs of one attempt group and returns them all; a bad count is refused', async () => {
+    const created = await api.createRun({ prompt: 'Try two ways to cache', attempts: 2 });
+    assert.strictEqual(created.attemptRuns?.length, 2);
+    assert.strictEqual(created.attemptRuns?.[0]?.id, created.id);
+    const bodies = sim.requests.filter((r) => r.method === 'POST' && r.path === CREATE_PATH).map((r) => (r.body as { metadata: Record<string, unknown> }).metadata);
+    assert.strictEqual(bodies.length, 2);
+    assert.strictEqual(bodies[0]!['attempt_group'], bodies[1]!['attempt_group']);
+    assert.deepStrictEqual(bodies.map((m) => m['attempt']), [1, 2]);
+    const all = await api.createRuns({ prompt: 'Try three ways', attempts: 3 });
+    assert.strictEqual(all.length, 3);
+    await assert.rejects(api.createRun({ prompt: 'Too many', attempts: 5 }), /attempts must be a whole number from 2 to 4/);
+    assert.strictEqual(sim.countRequests({ method: 'POST', path: CREATE_PATH }), 5);
+  });
+
   it('a vscode://codegen-sh.codegen-vscode/run/<id> link opens that run\'s details; a bad link says so', async () => {
     const h = await hooks();
     const seeded = sim.addRun({ prompt: 'Linked run', metadata: { title: 'Linked run' }, status: 'COMPLETE' });

@@ -46,6 +46,14 @@ export function runBranchChanges(runId: number): SimRunBranchChanges {
   };
 }
 
+/** The files an attempt's extra commit writes (publishAttempt). */
+export function attemptFiles(attempt: number): Record<string, string> {
+  return {
+    'src/approach.ts': `// Approach of attempt ${attempt}.\nexport const APPROACH = ${attempt};\n`,
+    [`notes/attempt-${attempt}.md`]: `Notes of attempt ${attempt}.\n`,
+  };
+}
+
 export function runBranchName(runId: number): string {
   return `codegen/run-${runId}`;
 }
@@ -99,6 +107,8 @@ export class SimGitRepos {
   readonly root: string;
   private readonly baseShas = new Map<string, string>();
   private readonly branches = new Map<number, RunBranchState>();
+  /** Runs whose attempt commit was pushed (publishAttempt). */
+  private readonly attemptsPushed = new Set<number>();
 
   constructor(gitRoot: string) {
     this.root = path.resolve(gitRoot);
@@ -192,11 +202,24 @@ export class SimGitRepos {
     };
   }
 
+  /**
+   * Several agents on one request: an attempt's branch gets one more commit, once, whose content depends on the
+   * attempt number (`src/approach.ts` differs between attempts; `notes/attempt-<n>.md` exists only in attempt n),
+   * so the attempts of one group produce different changes.
+   */
+  publishAttempt(runId: number, attempt: number, atMs: number): boolean {
+    if (this.attemptsPushed.has(runId) || !Number.isInteger(attempt) || attempt < 1 || attempt > 9) return false;
+    const pushed = this.pushCommit(runId, { files: attemptFiles(attempt), message: `Run ${runId}: attempt ${attempt}` }, atMs);
+    if (pushed) this.attemptsPushed.add(runId);
+    return pushed;
+  }
+
   /** Removes every bare repository this instance made; they are made again on next use. */
   reset(): void {
     for (const fullName of this.baseShas.keys()) this.removeOwned(this.barePath(fullName));
     this.baseShas.clear();
     this.branches.clear();
+    this.attemptsPushed.clear();
   }
 
   private removeOwned(bare: string): void {

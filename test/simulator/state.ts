@@ -162,6 +162,9 @@ export class SimState {
   pullRequest(run: RunRecord): ApiPullRequest | null {
     const pullRequest = pullRequestOf(run, this.now());
     if (pullRequest && this.git?.handles(run.effectiveRepoFullName)) this.git.publishRun(run.id, run.effectiveRepoFullName, Date.parse(pullRequest.created_at));
+    // Several agents on one request: each attempt's branch differs (see SimGitRepos.publishAttempt).
+    const attempt = run.metadata?.['attempt'];
+    if (pullRequest && this.git?.handles(run.effectiveRepoFullName) && typeof run.metadata?.['attempt_group'] === 'string' && typeof attempt === 'number') this.git.publishAttempt(run.id, attempt, Date.parse(pullRequest.created_at));
     return pullRequest;
   }
 

@@ -125,6 +125,21 @@ describe('Codegen simulator: git side', () => {
     assert.deepEqual(branchRefs(), ['refs/heads/main']);
   });
 
+  it('the attempts of one group push different changes (the attempt number decides src/approach.ts); a plain run gets no attempt commit', async () => {
+    const metadata = (attempt: number) => ({ attempt_group: 'g-sim', attempt });
+    const first = sim.addRun({ pullRequest: true, metadata: metadata(1) }).id;
+    const second = sim.addRun({ pullRequest: true, metadata: metadata(2) }).id;
+    const plain = sim.addRun({ pullRequest: true }).id;
+    const show = (id: number, file: string) => git(bare(), 'show', `${runBranchName(id)}:${file}`);
+    assert.equal(show(first, 'src/approach.ts'), '// Approach of attempt 1.\nexport const APPROACH = 1;\n');
+    assert.equal(show(second, 'src/approach.ts'), '// Approach of attempt 2.\nexport const APPROACH = 2;\n');
+    assert.equal(show(second, 'notes/attempt-2.md'), 'Notes of attempt 2.\n');
+    assert.deepEqual([sim.gitInfo(first)?.commits, sim.gitInfo(plain)?.commits], [3, 2]);
+    // Reading the run again pushes nothing more.
+    await call(sim.url, 'GET', paths.run(first));
+    assert.equal(sim.gitInfo(first)?.commits, 3);
+  });
+
   it('deletes a run branch over HTTP (deleted after merge) and never pushes it again', async () => {
     const id = sim.addRun({ pullRequest: { state: 'closed', merged: true } }).id;
     const deleted = await control.deleteRunBranch(id);

@@ -5,6 +5,7 @@ import type { Session } from '../../auth/session';
 import type { Settings } from '../../config/settings';
 import { settingId, Settings as SettingKeys, StateKeys, Views } from '../../ids';
 import { AccountRuns } from '../../runs/accountRuns';
+import { DiffFiguresStore } from '../../runs/attempts';
 import { RunsCache } from '../../runs/persistence';
 import type { RunPoller } from '../../runs/poller';
 import type { RunFilter } from '../../runs/runModel';
@@ -17,6 +18,8 @@ import { RunsTreeProvider, viewMessage } from './runsTree';
 export class RunsController implements vscode.Disposable {
   readonly store: RunStore;
   readonly tree: RunsTreeProvider;
+  /** Files changed and lines added/removed of the runs whose branch was fetched (attempt rows show them). */
+  readonly figures = new DiffFiguresStore();
   readonly view: vscode.TreeView<unknown>;
   /** The "changes to review" badge on run rows. */
   readonly decorations: RunDecorations;
@@ -35,7 +38,7 @@ export class RunsController implements vscode.Disposable {
   ) {
     const onListenerError = (error: unknown): void => log.error(`A Codegen runs listener failed: ${errorText(error)}`);
     this.store = new RunStore({ clock, onSaveError: (e) => log.warn(`Could not save the last-known runs: ${String(e)}`), onListenerError });
-    this.tree = new RunsTreeProvider(this.store, clock);
+    this.tree = new RunsTreeProvider(this.store, clock, this.figures);
     this.view = vscode.window.createTreeView(Views.runs, { treeDataProvider: this.tree, showCollapseAll: true });
     this.decorations = new RunDecorations(this.store);
     this.subscriptions.push(this.decorations, vscode.window.registerFileDecorationProvider(this.decorations));
@@ -57,6 +60,7 @@ export class RunsController implements vscode.Disposable {
     this.subscriptions.push(
       this.view,
       this.tree,
+      this.figures,
       this.store,
       this.account,
       this.view.onDidChangeVisibility((e) => {

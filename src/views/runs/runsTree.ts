@@ -6,6 +6,7 @@ import { categoryLabel, statusCategory, statusLabel, type StatusCategory } from 
 import type { AgentRun, PullRequest } from '../../api/types';
 import { Commands } from '../../ids';
 import { hasBranchToBringBack, hasChangesToBringBack, pullRequestNumber, runTitle, type GroupId } from '../../runs/runModel';
+import { attemptOf, describeFigures, type DiffFiguresStore } from '../../runs/attempts';
 import { RunTreeNodes } from '../../runs/runTreeNodes';
 import type { RunsNode } from '../../runs/runNodes';
 import type { RunStore } from '../../runs/runStore';
@@ -67,9 +68,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private readonly subscription: vscode.Disposable;
   private readonly nodes: RunTreeNodes;
 
+  private readonly figuresSubscription: vscode.Disposable | undefined;
+
   constructor(
     private readonly store: RunStore,
     private readonly clock: Clock,
+    private readonly figures?: DiffFiguresStore,
   ) {
     this.nodes = new RunTreeNodes(store);
     // A change redraws what it touched: a new run its group, an updated run its row; a status message nothing.
@@ -78,6 +82,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       if (redraw.kind === 'all') this.changeEmitter.fire(undefined);
       else if (redraw.nodes.length > 0) this.changeEmitter.fire(redraw.nodes);
     });
+    // An attempt's figures arrived (a review or comparison fetched its branch): redraw its row.
+    this.figuresSubscription = figures?.onDidChange((runId) => {
+      const node = this.nodes.runNode(runId);
+      if (node) this.changeEmitter.fire([node]);
+    });
+  }
+
+  /** The row of an attempt group (tests and reveal). */
+  attemptsNode(group: string): RunsNode | undefined {
+    return this.nodes.attemptsNode(group);
   }
 
   /** Re-renders relative times without any request. */
@@ -98,6 +112,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         item.contextValue = `codegenGroup-${node.group}`;
         return item;
       }
+      case 'attempts':
+        return attemptsItem(node.group, node.runs);
       case 'run':
         return this.runItem(node.run);
       case 'pr':
@@ -141,6 +157,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     item.description = [unreviewed ? vscode.l10n.t('changes to review') : undefined, status, when].filter(Boolean).join(' · ');
     item.contextValue = runContextValue(run, unreviewed);
     item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show run details'), arguments: [run.id] };
+    const attempt = attemptOf(run);
+    if (attempt && this.nodes.attemptsNode(attempt.group)) {
+      // An attempt's row under its group: which attempt, and what its branch changes once fetched.
+      item.label = vscode.l10n.t('Attempt {0}', attempt.attempt);
+      const figures = this.figures?.get(run.id);
+      item.description = [figures ? describeFigures(figures) : undefined, item.description].filter(Boolean).join(' · ');
+      item.contextValue = `${item.contextValue}attempt;`;
+    }
     const spoken = when ? vscode.l10n.t('{0}, {1}, created {2}', title, status, when) : `${title}, ${status}`;
     item.accessibilityInformation = { label: unreviewed ? vscode.l10n.t('{0}, changes to review', spoken) : spoken };
     return item;
@@ -148,8 +172,26 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   dispose(): void {
     this.subscription.dispose();
+    this.figuresSubscription?.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** "3 agents: <title>", with how many are still working and how many finished. */
+function attemptsItem(group: string, runs: readonly AgentRun[]): vscode.TreeItem {
+  const first = runs[0];
+  const title = first ? runTitle(first) : '';
+  const item = new vscode.TreeItem(vscode.l10n.t('{0} agents: {1}', runs.length, title), vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `attempts:${group}`;
+  const categories = runs.map((run) => statusCategory(run.status));
+  const working = categories.filter((c) => c === 'inProgress').length;
+  const done = categories.filter((c) => c === 'succeeded').length;
+  item.description = [working > 0 ? vscode.l10n.t('{0} working', working) : undefined, done > 0 ? vscode.l10n.t('{0} done', done) : undefined].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon('organization');
+  const branches = runs.filter((run) => hasChangesToBringBack(run)).length;
+  item.contextValue = `codegenAttempts;${branches >= 2 ? 'canCompare;' : ''}`;
+  item.tooltip = vscode.l10n.t('The same request sent to {0} agents (runs {1}).', runs.length, runs.map((run) => `#${run.id}`).join(', '));
+  return item;
 }
 
 function prItem(run: AgentRun, pr: PullRequest, index: number): vscode.TreeItem {
