@@ -9,7 +9,9 @@ import { deleteBaseBranch, publishBaseBranch, snapshotWorkingTree } from '../../
 import { baseBranchSentence, parseBaseBranchSentence } from '../../src/changes/baseBranchPrompt';
 import { ChangesError } from '../../src/changes/errors';
 import { CliGitRunner } from '../../src/changes/gitRunner';
-import { clientGit, initRepository, writeFiles } from '../simulator/gitWorkspace';
+import { FakeClock } from '../../src/util/clock';
+import { clientGit, cloneClientWorkspace, initRepository, writeFiles } from '../simulator/gitWorkspace';
+import { CodegenSimulator } from '../simulator/simulator';
 
 describe('changes: start from my uncommitted changes (base branch)', () => {
   let tempDir: string;
@@ -130,3 +132,34 @@ describe('changes: start from my uncommitted changes (base branch)', () => {
   });
 });
 
+
+describe('simulator: the agent starts from the base branch the prompt names', () => {
+  let tempDir: string;
+  let sim: CodegenSimulator;
+
+  beforeEach(async () => {
+    tempDir = mkdtempSync(path.join(os.tmpdir(), 'codegen-base-sim-'));
+    sim = await CodegenSimulator.start({ clock: new FakeClock(), gitRoot: path.join(tempDir, 'github') });
+    sim.ensureGitRepository();
+  });
+
+  afterEach(async () => {
+    await sim.stop();
+    rmSync(tempDir, { recursive: true, force: true });
+  });
+
+  it("builds the run's PR branch on top of the pushed base branch, so the uncommitted change is in the agent's work", async () => {
+    const { dir, barePath } = cloneClientWorkspace({ gitRoot: path.join(tempDir, 'github'), dir: path.join(tempDir, 'client') });
+    writeFiles(dir, { 'src/local-only.ts': 'export const fromMyDesk = true;\n' });
+    const runner = new CliGitRunner({ timeoutMs: 20_000 });
+    const published = await publishBaseBranch(runner, await snapshotWorkingTree(runner, dir), { id: '0123456789' });
+    const run = sim.addRun({ pullRequest: true, prompt: `Add a feature.\n\n${baseBranchSentence(published)}` });
+    const tip = sim.gitInfo(run.id)?.tipSha;
+    assert.ok(tip);
+    assert.equal(clientGit(barePath, ['show', `${tip}:src/local-only.ts`]), 'export const fromMyDesk = true;\n');
+    assert.equal(clientGit(barePath, ['merge-base', '--is-ancestor', published.commit, tip]), '', 'the base commit is an ancestor of the PR branch');
+    const plain = sim.addRun({ pullRequest: true, prompt: 'Add a feature.' });
+    const plainTip = sim.gitInfo(plain.id)?.tipSha ?? '';
+    assert.throws(() => clientGit(barePath, ['show', `${plainTip}:src/local-only.ts`]), 'a prompt without the sentence starts from main');
+  });
+});
