@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BASE_BRANCH_PREFIX, isBaseBranchName } from './baseBranchPrompt';
+import { BASE_BRANCH_NAME, BASE_BRANCH_PREFIX, isBaseBranchName } from './baseBranchPrompt';
 import { ChangesError, sanitizeGitMessage } from './errors';
 import { mustSucceed, type GitRunner } from './gitRunner';
 import { chooseRemote, readRemotes, type GitRemote } from './remotes';
@@ -83,7 +83,7 @@ export async function publishBaseBranch(runner: GitRunner, snapshot: WorkingTree
   const { root } = snapshot;
   const remote = request.remote ?? (await defaultRemote(runner, root));
   const branch = `${BASE_BRANCH_PREFIX}${request.id ?? randomBytes(5).toString('hex')}`;
-  if (!isBaseBranchName(branch)) throw new ChangesError('invalidBranchName', `${branch} is not a base branch name.`);
+  if (!BASE_BRANCH_NAME.test(branch)) throw new ChangesError('invalidBranchName', `${branch} is not a base branch name.`);
   const message = request.message ?? `Codegen: uncommitted changes on ${snapshot.branch ?? snapshot.headSha.slice(0, 12)}`;
   const commit = (await mustSucceed(runner, root, ['commit-tree', snapshot.tree, '-p', snapshot.headSha, '-m', message])).stdout.trim();
   const trackingBefore = await trackingRefs(runner, root);
