@@ -78,14 +78,18 @@ export interface PublishRequest {
   message?: string;
 }
 
-/** Commits the snapshot on HEAD (commit-tree, no ref) and pushes it as `codegen/base/<id>`; nothing is left locally on failure. */
-export async function publishBaseBranch(runner: GitRunner, snapshot: WorkingTreeSnapshot, request: PublishRequest = {}): Promise<PublishedBaseBranch> {
-  const { root } = snapshot;
-  const remote = request.remote ?? (await defaultRemote(runner, root));
+/** The snapshot as a commit on HEAD (commit-tree: an object only, no ref) and the branch name it will be pushed as. */
+export async function commitSnapshot(runner: GitRunner, snapshot: WorkingTreeSnapshot, request: { id?: string; message?: string } = {}): Promise<{ branch: string; commit: string }> {
   const branch = `${BASE_BRANCH_PREFIX}${request.id ?? randomBytes(5).toString('hex')}`;
   if (!BASE_BRANCH_NAME.test(branch)) throw new ChangesError('invalidBranchName', `${branch} is not a base branch name.`);
   const message = request.message ?? `Codegen: uncommitted changes on ${snapshot.branch ?? snapshot.headSha.slice(0, 12)}`;
-  const commit = (await mustSucceed(runner, root, ['commit-tree', snapshot.tree, '-p', snapshot.headSha, '-m', message])).stdout.trim();
+  const commit = (await mustSucceed(runner, snapshot.root, ['commit-tree', snapshot.tree, '-p', snapshot.headSha, '-m', message])).stdout.trim();
+  return { branch, commit };
+}
+
+/** Pushes `commit` as `refs/heads/<branch>` to the remote; a refusal is ChangesError `pushRejected`. No local ref is left. */
+export async function pushBaseBranch(runner: GitRunner, root: string, remote: GitRemote, branch: string, commit: string): Promise<void> {
+  if (!isBaseBranchName(branch)) throw new ChangesError('invalidBranchName', 'Only codegen/base/<id> branches are pushed.');
   const trackingBefore = await trackingRefs(runner, root);
   try {
     const args = ['push', '--quiet', '--no-follow-tags', '--porcelain', '--', remote.name, `${commit}:refs/heads/${branch}`];
@@ -97,6 +101,13 @@ export async function publishBaseBranch(runner: GitRunner, snapshot: WorkingTree
   } finally {
     await removeNewTrackingRefs(runner, root, trackingBefore);
   }
+}
+
+/** Commits the snapshot on HEAD and pushes it as `codegen/base/<id>`; nothing is left locally on failure. */
+export async function publishBaseBranch(runner: GitRunner, snapshot: WorkingTreeSnapshot, request: PublishRequest = {}): Promise<PublishedBaseBranch> {
+  const remote = request.remote ?? (await chooseBaseRemote(runner, snapshot.root));
+  const { branch, commit } = await commitSnapshot(runner, snapshot, request);
+  await pushBaseBranch(runner, snapshot.root, remote, branch, commit);
   return { branch, commit, remote, headSha: snapshot.headSha };
 }
 
@@ -121,7 +132,8 @@ export async function deleteBaseBranch(runner: GitRunner, root: string, remoteNa
   return true;
 }
 
-async function defaultRemote(runner: GitRunner, root: string): Promise<GitRemote> {
+/** The remote a base branch goes to: the current branch's tracking remote, origin, upstream, then config order. */
+export async function chooseBaseRemote(runner: GitRunner, root: string): Promise<GitRemote> {
   const { remotes, tracking } = await readRemotes(runner, root);
   const state = await workingTreeState(runner, root);
   const trackingRemote = state.branch === undefined ? undefined : tracking.get(state.branch);

@@ -7,6 +7,7 @@
 
 import { isApiError } from '../api/errors';
 import type { AgentRun, CreateRunInput } from '../api/types';
+import { baseBranchMetadata, planBaseBranch, pushPlannedBaseBranch, scanBaseBranch, withdrawBaseBranch } from './baseBranchStep';
 import { buildPrompt, buildTrimmed, planPrompt, sourceTextOf } from './prepare';
 import { lookUpRepository, type RepositoryLookup } from './repositoryDecision';
 import { RepositoryResolver } from './repositoryResolver';
@@ -45,8 +46,13 @@ export class SendPipeline {
     // The repository decision chose the remote (chooseRemote): the prompt names that one.
     const lookup = await repository;
     const gitInfo = withChosenRemote(await git, lookup);
+    // "Include my uncommitted changes": asked (with the files) or explicitly requested; the prompt names the branch.
+    const base = await planBaseBranch(host.gitRunner, gitInfo, input, dialogs, lookup.kind === 'chosen' ? lookup.remote : undefined, host.log);
+    if (base.kind === 'stop') return this.notSent(dialogs, base.cancelled ? 'cancelled' : 'baseBranch', base.message);
+    const basePlan = base.kind === 'planned' ? base.plan : undefined;
+    const requestText = basePlan ? `${picked.request}\n\n${basePlan.sentence}` : picked.request;
     const maxChars = input.maxChars ?? host.settings.maxChars();
-    const plan = planPrompt(input.target, picked.request, gitInfo, maxChars, host.extensionVersion);
+    const plan = planPrompt(input.target, requestText, gitInfo, maxChars, host.extensionVersion);
     let built = buildPrompt(plan);
     if (built.overLimit) {
       const choice = await dialogs.overLimit({ charCount: built.charCount, maxChars, stage: plan.kind === 'document' ? 'code' : 'request' });
@@ -60,6 +66,7 @@ export class SendPipeline {
     }
     // Where the work came from: the API's runs say so in `source`, every run names its entry point.
     const metadata: Record<string, unknown> = { ...(input.metadata ?? {}), ...built.metadata, source: input.origin === 'api' ? 'vscode-api' : 'vscode', entry_point: input.origin };
+    if (basePlan) Object.assign(metadata, baseBranchMetadata(basePlan));
 
     let prompt = built.prompt;
     if (dialogs.review && host.settings.reviewBeforeSend()) {
@@ -72,6 +79,7 @@ export class SendPipeline {
     let findings: LocatedFinding[];
     try {
       findings = await scanPrompt(host.scanner(), prompt, metadata, source);
+      if (basePlan) findings = [...findings, ...(await scanBaseBranch(host.scanner(), basePlan))];
     } catch (error) {
       host.log.error(`The secret scan could not run: ${messageOf(error)}`);
       if (!(await dialogs.scanFailed(messageOf(error)))) return this.notSent(dialogs, 'scanFailed');
@@ -92,6 +100,16 @@ export class SendPipeline {
     const agentType = input.overrides?.agentType ?? host.settings.agentType();
     if (agentType !== undefined) runInput.agentType = agentType;
     if (picked.images.length > 0) runInput.images = picked.images.map((image) => image.dataUri);
+    if (basePlan && host.gitRunner) {
+      const refused = await pushPlannedBaseBranch(host.gitRunner, basePlan);
+      if (refused !== undefined) {
+        await dialogs.failed(new Error(refused), 'Pushing your uncommitted changes');
+        return this.notSent(dialogs, 'baseBranch', refused);
+      }
+      const outcome = await this.create(orgId, runInput, built.title, picked, dialogs);
+      if (outcome.kind === 'notSent') await withdrawBaseBranch(host.gitRunner, basePlan, host.log);
+      return outcome;
+    }
     return this.create(orgId, runInput, built.title, picked, dialogs);
   }
 
