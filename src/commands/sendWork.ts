@@ -32,7 +32,7 @@ export interface SendWorkDeps {
   refreshSoon(): void;
   /** The window's rate governors' waits: the create class's are shown in the progress. */
   rateWaits: Event<RateWaitEvent>;
-  git: Pick<GitAdapter, 'contextFor'>;
+  git: Pick<GitAdapter, 'contextFor'> & Partial<Pick<GitAdapter, 'runner'>>;
   /** Where recent requests are kept. */
   globalState: Pick<vscode.Memento, 'get' | 'update'>;
   interaction: Interaction;
@@ -82,6 +82,7 @@ export class WorkSender implements Disposable {
       extensionVersion: deps.extensionVersion,
       clock,
       log,
+      ...(deps.git.runner ? { gitRunner: deps.git.runner } : {}),
     });
     this.picker = new RequestPicker(deps.interaction, history, log, () => settings.promptTemplates, () => settings.maxImageBytes);
     // Another token or organization may see other repositories.

@@ -32,6 +32,11 @@ export function slimRun(run: AgentRun): AgentRun {
   if (run.sourceType !== undefined) slim.sourceType = run.sourceType.slice(0, 100);
   const title = run.metadata?.['title'];
   if (typeof title === 'string') slim.metadata = { title: title.slice(0, MAX_TITLE_CHARS) };
+  // The base branch a run was started from (its own uncommitted changes): kept, to delete it from the remote later.
+  for (const key of ['base_branch', 'base_commit', 'base_remote']) {
+    const value = run.metadata?.[key];
+    if (typeof value === 'string' && value.length <= 200) slim.metadata = { ...(slim.metadata ?? {}), [key]: value };
+  }
   return slim;
 }
 
