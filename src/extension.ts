@@ -21,6 +21,7 @@ import { createPrCommands } from './commands/prCommands';
 import { vscodePromptUi } from './commands/promptUi';
 import { WorkSender } from './commands/sendWork';
 import { GitAdapter, localFolders } from './git/gitApi';
+import { BaseBranchCommands } from './commands/baseBranchCommands';
 import { Settings } from './config/settings';
 import { BuiltInCommands, Commands, Settings as SettingKeys, Views } from './ids';
 import { resolvePullRequest } from './runs/runNodes';
@@ -181,6 +182,9 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     vscode.commands.registerCommand(Commands.compareAttempts, (argument?: unknown) => attempts.compare(argument)),
     vscode.commands.registerCommand(Commands.chooseAttempt, (argument?: unknown) => attempts.choose(argument)),
   );
+  // "Start from my uncommitted changes": the run's base branch, deleted from the remote after asking.
+  const baseBranches = new BaseBranchCommands({ interaction, log, store: runs.store, runner: git.runner, folders: localFolders });
+  context.subscriptions.push(baseBranches, vscode.commands.registerCommand(Commands.deleteBaseBranch, (argument: unknown) => baseBranches.deleteForRun(argument)));
   const exported = createExportedApi({ store: runs.store, sender, log });
   const uriHandler = new CodegenUriHandler(interaction, log);
   context.subscriptions.push(exported.disposable, vscode.window.registerUriHandler(uriHandler));

@@ -31,6 +31,7 @@ export const Commands = {
   markReadyForReview: 'codegen.markReadyForReview',
   convertToDraft: 'codegen.convertToDraft',
   closePullRequest: 'codegen.closePullRequest',
+  deleteBaseBranch: 'codegen.deleteBaseBranch',
   fixWithCodegen: 'codegen.fixWithCodegen',
   delegateTodo: 'codegen.delegateTodo',
   runWithAttempts: 'codegen.runWithAttempts',

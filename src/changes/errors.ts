@@ -26,6 +26,12 @@ export type ChangesErrorKind =
   | 'timedOut'
   /** The workspace is not trusted: no git was started. */
   | 'untrustedWorkspace'
+  /** The repository has no remote to push to. */
+  | 'noRemote'
+  /** The remote refused a push (hook, protection, credentials). */
+  | 'pushRejected'
+  /** The working tree cannot be sent as it is (no commit yet, unresolved conflicts, nothing changed). */
+  | 'nothingToSend'
   /** A git command failed in a way none of the kinds above describes. */
   | 'gitFailed';
 

@@ -16,6 +16,8 @@ export interface GitRunOptions {
   timeoutMs?: number;
   /** Also answer stdout as bytes (stdoutBytes), for blobs. */
   binary?: boolean;
+  /** GIT_INDEX_FILE for this command only: a temporary index, so the user's own index is never written. */
+  indexFile?: string;
 }
 
 export interface GitResult {
@@ -109,7 +111,7 @@ export class CliGitRunner implements GitRunner {
     return new Promise<GitResult>((resolve, reject) => {
       const child = spawn(this.gitPath, [...GIT_GLOBAL_ARGS, ...args], {
         cwd,
-        env: this.env,
+        env: options.indexFile === undefined ? this.env : { ...this.env, GIT_INDEX_FILE: options.indexFile },
         shell: false,
         windowsHide: true,
         // Its own session: no controlling terminal, so ssh, gpg or a credential helper cannot prompt on one.

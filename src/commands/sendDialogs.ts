@@ -35,10 +35,32 @@ export class InteractiveDialogs implements SendDialogs {
     private readonly pickerOptions: (input: SendInput) => PickerOptions,
     /** Show the "started run" toast (the chat says it in its answer instead). */
     private readonly announceCreated = true,
-  ) {}
+  ) {
+    if (announceCreated) this.uncommittedChanges = (files) => this.askUncommitted(files);
+  }
+
+  /** "Include my uncommitted changes": a modal listing exactly the files that go. */
+  private async askUncommitted(files: ReadonlyArray<{ status: string; path: string }>): Promise<'include' | 'without' | undefined> {
+    const include = vscode.l10n.t('Include my uncommitted changes');
+    const without = vscode.l10n.t('Send without them');
+    const words: Readonly<Record<string, string>> = { A: 'added', M: 'modified', D: 'deleted', T: 'type changed' };
+    const listed = files.slice(0, 50).map((file) => `${words[file.status] ?? file.status}: ${file.path}`);
+    if (files.length > listed.length) listed.push(vscode.l10n.t('… and {0} more', files.length - listed.length));
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'info',
+      modal: true,
+      message: vscode.l10n.t('Include your {0} uncommitted file(s)? They are pushed to your remote as a new branch codegen/base/… and the agent starts from it.', files.length),
+      detail: `${listed.join('\n')}\n\n${vscode.l10n.t('Your branch, index, stash and files are not changed. The branch is deleted from the remote (after asking) when the pull request is merged or closed.')}`,
+      actions: [include, without],
+    });
+    return choice === include ? 'include' : choice === without ? 'without' : undefined;
+  }
 
   /** The request being sent came from the picker. */
   private pickedHere = false;
+
+  /** Offered by the commands' dialogs only: the chat's (announceCreated false) keep their behaviour. */
+  readonly uncommittedChanges?: (files: ReadonlyArray<{ status: string; path: string }>) => Promise<'include' | 'without' | undefined>;
 
   async fixReadiness(readiness: Exclude<Readiness, { kind: 'ready' }>): Promise<number | undefined> {
     const ui = this.deps.interaction;

@@ -34,7 +34,7 @@ export interface SendWorkDeps {
   noteActivity(): void;
   /** The window's rate governors' waits: the create class's are shown in the progress. */
   rateWaits: Event<RateWaitEvent>;
-  git: Pick<GitAdapter, 'contextFor'>;
+  git: Pick<GitAdapter, 'contextFor'> & Partial<Pick<GitAdapter, 'runner'>>;
   /** Where recent requests are kept. */
   globalState: Pick<vscode.Memento, 'get' | 'update'>;
   interaction: Interaction;
@@ -86,6 +86,7 @@ export class WorkSender implements Disposable {
       extensionVersion: deps.extensionVersion,
       clock,
       log,
+      ...(deps.git.runner ? { gitRunner: deps.git.runner } : {}),
     });
     this.picker = new RequestPicker(deps.interaction, history, log, () => settings.promptTemplates, () => settings.maxImageBytes, () => settings.attemptsDefault);
     // Another token or organization may see other repositories.

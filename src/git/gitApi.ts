@@ -41,7 +41,7 @@ export class GitAdapter {
     try {
       const root = uri && uri.scheme !== 'untitled' ? (uri.scheme === 'file' ? await repositoryOfFile(this.runner, folders, uri.fsPath) : undefined) : await repositoryOfWorkspace(this.runner, folders);
       if (root === undefined) return undefined;
-      return sendingGitContext(await readRepositoryInfo(this.runner, root), vscode.Uri.file(root).path);
+      return { ...sendingGitContext(await readRepositoryInfo(this.runner, root), vscode.Uri.file(root).path), root };
     } catch (error) {
       const untrusted = isChangesError(error, 'untrustedWorkspace');
       this.log.debug(untrusted ? 'Git information not read: the workspace is not trusted.' : `Git information unavailable: ${error instanceof Error ? error.message : String(error)}`);

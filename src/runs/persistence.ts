@@ -36,6 +36,11 @@ export function slimRun(run: AgentRun): AgentRun {
   // An attempt of several agents stays one after a reload (the tree groups them).
   const attempt = attemptOf(run);
   if (attempt) slim.metadata = { ...slim.metadata, [ATTEMPT_GROUP_KEY]: attempt.group, [ATTEMPT_KEY]: attempt.attempt };
+  // The base branch a run was started from (its own uncommitted changes): kept, to delete it from the remote later.
+  for (const key of ['base_branch', 'base_commit', 'base_remote']) {
+    const value = run.metadata?.[key];
+    if (typeof value === 'string' && value.length <= 200) slim.metadata = { ...(slim.metadata ?? {}), [key]: value };
+  }
   return slim;
 }
 

@@ -14,6 +14,7 @@ const WHY_NOT_SENT: Record<NotSentReason, string> = {
   access: 'Codegen refused the token or the access',
   cancelled: 'it was cancelled',
   failed: 'creating the run failed',
+  baseBranch: 'the uncommitted changes could not be pushed as a base branch',
 };
 
 /** Why nothing was sent, in words another extension or a language model can act on. */

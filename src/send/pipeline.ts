@@ -8,6 +8,7 @@
 import { isApiError } from '../api/errors';
 import type { AgentRun, CreateRunInput } from '../api/types';
 import { attemptCount, attemptMetadata, newAttemptGroupId } from '../runs/attempts';
+import { baseBranchMetadata, planBaseBranch, pushPlannedBaseBranch, scanBaseBranch, withdrawBaseBranch } from './baseBranchStep';
 import { buildPrompt, buildTrimmed, planPrompt, sourceTextOf } from './prepare';
 import { lookUpRepository, type RepositoryLookup } from './repositoryDecision';
 import { RepositoryResolver } from './repositoryResolver';
@@ -46,8 +47,13 @@ export class SendPipeline {
     // The repository decision chose the remote (chooseRemote): the prompt names that one.
     const lookup = await repository;
     const gitInfo = withChosenRemote(await git, lookup);
+    // "Include my uncommitted changes": asked (with the files) or explicitly requested; the prompt names the branch.
+    const base = await planBaseBranch(host.gitRunner, gitInfo, input, dialogs, lookup.kind === 'chosen' ? lookup.remote : undefined, host.log);
+    if (base.kind === 'stop') return this.notSent(dialogs, base.cancelled ? 'cancelled' : 'baseBranch', base.message);
+    const basePlan = base.kind === 'planned' ? base.plan : undefined;
+    const requestText = basePlan ? `${picked.request}\n\n${basePlan.sentence}` : picked.request;
     const maxChars = input.maxChars ?? host.settings.maxChars();
-    const plan = planPrompt(input.target, picked.request, gitInfo, maxChars, host.extensionVersion);
+    const plan = planPrompt(input.target, requestText, gitInfo, maxChars, host.extensionVersion);
     let built = buildPrompt(plan);
     if (built.overLimit) {
       const choice = await dialogs.overLimit({ charCount: built.charCount, maxChars, stage: plan.kind === 'document' ? 'code' : 'request' });
@@ -61,6 +67,7 @@ export class SendPipeline {
     }
     // Where the work came from: the API's runs say so in `source`, every run names its entry point.
     const metadata: Record<string, unknown> = { ...(input.metadata ?? {}), ...built.metadata, source: input.origin === 'api' ? 'vscode-api' : 'vscode', entry_point: input.origin };
+    if (basePlan) Object.assign(metadata, baseBranchMetadata(basePlan));
 
     let prompt = built.prompt;
     if (dialogs.review && host.settings.reviewBeforeSend()) {
@@ -73,6 +80,7 @@ export class SendPipeline {
     let findings: LocatedFinding[];
     try {
       findings = await scanPrompt(host.scanner(), prompt, metadata, source);
+      if (basePlan) findings = [...findings, ...(await scanBaseBranch(host.scanner(), basePlan))];
     } catch (error) {
       host.log.error(`The secret scan could not run: ${messageOf(error)}`);
       if (!(await dialogs.scanFailed(messageOf(error)))) return this.notSent(dialogs, 'scanFailed');
@@ -94,8 +102,20 @@ export class SendPipeline {
     if (agentType !== undefined) runInput.agentType = agentType;
     if (picked.images.length > 0) runInput.images = picked.images.map((image) => image.dataUri);
     const attempts = attemptCount(input.attempts ?? picked.attempts);
-    if (attempts !== undefined) return this.createAttempts(orgId, runInput, attempts, built.title, picked, dialogs);
-    return this.create(orgId, runInput, built.title, picked, dialogs);
+    const createAll = (): Promise<SendOutcome> =>
+      attempts !== undefined ? this.createAttempts(orgId, runInput, attempts, built.title, picked, dialogs) : this.create(orgId, runInput, built.title, picked, dialogs);
+    if (basePlan && host.gitRunner) {
+      // One base branch for the whole request (every attempt starts from it); withdrawn when no run was made.
+      const refused = await pushPlannedBaseBranch(host.gitRunner, basePlan);
+      if (refused !== undefined) {
+        await dialogs.failed(new Error(refused), 'Pushing your uncommitted changes');
+        return this.notSent(dialogs, 'baseBranch', refused);
+      }
+      const outcome = await createAll();
+      if (outcome.kind === 'notSent') await withdrawBaseBranch(host.gitRunner, basePlan, host.log);
+      return outcome;
+    }
+    return createAll();
   }
 
   private async ready(dialogs: SendDialogs): Promise<number | undefined> {

@@ -4,6 +4,7 @@
 // (the API session, settings, the run store, the secret scanner) comes in through SendHost.
 
 import type { AgentRun, CodegenApi, CreateRunInput } from '../api/types';
+import type { GitRunner } from '../changes/gitRunner';
 import type { GitRemote } from '../changes/remotes';
 import type { DiagnosticInfo, GitInfo, SelectionRange, SourceDocument } from '../context';
 import type { PromptHistory } from '../context/history';
@@ -26,6 +27,8 @@ export interface GitContext extends GitInfo {
   remotes?: GitRemote[];
   /** The remote the current branch tracks (ranks first among remotes that fit). */
   trackingRemote?: string;
+  /** The repository root as a file system path (for git commands). */
+  root?: string;
 }
 
 /** Code from an editor: the document as it was when the work was sent. */
@@ -86,6 +89,8 @@ export interface SendInput {
   maxChars?: number;
   /** Several agents on one request: 2 to 4 runs of the same prompt (one attempt group). Absent: one run. */
   attempts?: number;
+  /** Start from the uncommitted changes: true sends them without asking, false never; absent: interactive dialogs offer it. */
+  includeUncommitted?: boolean;
 }
 
 export interface OverLimitInfo {
@@ -128,6 +133,8 @@ export interface SendDialogs {
   created(run: AgentRun, title: string): void;
   /** Nothing was sent; the request is kept by the caller. */
   notSent?(reason: NotSentReason): void;
+  /** The repository has uncommitted changes (these files): 'include' them, send 'without', undefined cancels. Absent: not offered. */
+  uncommittedChanges?(files: ReadonlyArray<{ status: string; path: string }>): Promise<'include' | 'without' | undefined>;
 }
 
 /** The runs of an attempt group (the first is the outcome's `run`); `incomplete` says why fewer were created. */
@@ -147,7 +154,8 @@ export type NotSentReason =
   | 'repositoryLookup'
   | 'access'
   | 'cancelled'
-  | 'failed';
+  | 'failed'
+  | 'baseBranch';
 
 export type SendOutcome =
   | { kind: 'created'; run: AgentRun; title: string; attempts?: AttemptsCreated }
@@ -182,4 +190,6 @@ export interface SendHost {
   extensionVersion: string;
   clock: Clock;
   log: Log;
+  /** Git for "Include my uncommitted changes" (the trust-gated runner); absent: not offered. */
+  gitRunner?: GitRunner;
 }

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isBaseBranchName } from '../../src/changes/baseBranchPrompt';
 
 export const GIT_BASE_BRANCH = 'main';
 /** Where the base commit of every bare repository is dated (fixed: `main` has the same id everywhere). */
@@ -141,11 +142,15 @@ export class SimGitRepos {
     return bare;
   }
 
-  /** Pushes the run's branch once (its PR just appeared); later calls do nothing, also after a delete. */
-  publishRun(runId: number, repoFullName: string, atMs: number): void {
+  /**
+   * Pushes the run's branch once (its PR just appeared); later calls do nothing, also after a delete. With
+   * `startBranch` (the base branch the prompt names, see src/changes/baseBranchPrompt.ts) present in the bare
+   * repository, the branch is built on top of it, as the agent is asked to; otherwise on main.
+   */
+  publishRun(runId: number, repoFullName: string, atMs: number, startBranch?: string): void {
     if (this.branches.get(runId)?.pushed) return;
     const bare = this.ensureRepo(repoFullName);
-    const base = this.baseShas.get(repoFullName) ?? '';
+    const base = (startBranch === undefined ? undefined : startSha(bare, startBranch)) ?? this.baseShas.get(repoFullName) ?? '';
     const changes = runBranchChanges(runId);
     const first = commitOnto(bare, base, { [changes.added.path]: changes.added.content, [changes.modified.path]: changes.modified.after }, `Run ${runId}: add ${changes.added.path}, update ${changes.modified.path}`, atMs);
     const second = commitOnto(bare, first, { [changes.deleted.path]: null, [changes.renamed.from]: null, [changes.renamed.to]: changes.renamed.content }, `Run ${runId}: remove ${changes.deleted.path}, rename ${changes.renamed.from}`, atMs);
@@ -231,6 +236,16 @@ export class SimGitRepos {
     }
     if (owned !== 'true') throw new Error(`${bare} exists and was not made by the Codegen simulator; refusing to replace it`);
     rmSync(bare, { recursive: true, force: true });
+  }
+}
+
+/** The commit of `refs/heads/<branch>` in the bare repository, or undefined when there is none. */
+function startSha(bare: string, branch: string): string | undefined {
+  if (!isBaseBranchName(branch)) return undefined;
+  try {
+    return git(bare, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]).trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
 

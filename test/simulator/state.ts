@@ -1,5 +1,6 @@
 // The simulator's data: runs, repositories, config. Mutations the API and the control surface share.
 
+import { parseBaseBranchSentence } from '../../src/changes/baseBranchPrompt';
 import { SIM, completeRepo, defaultRepos, type RepoInput } from './fixtures';
 import { SimGitRepos, type SimCommitInput, type SimGitInfo } from './git';
 import { defaultLogCount, visibleLogCount } from './logs';
@@ -161,7 +162,7 @@ export class SimState {
   /** The run's PR now; the first time it is there, its branch is pushed to the bare repository (with gitRoot). */
   pullRequest(run: RunRecord): ApiPullRequest | null {
     const pullRequest = pullRequestOf(run, this.now());
-    if (pullRequest && this.git?.handles(run.effectiveRepoFullName)) this.git.publishRun(run.id, run.effectiveRepoFullName, Date.parse(pullRequest.created_at));
+    if (pullRequest && this.git?.handles(run.effectiveRepoFullName)) this.git.publishRun(run.id, run.effectiveRepoFullName, Date.parse(pullRequest.created_at), parseBaseBranchSentence(run.prompt)?.branch);
     // Several agents on one request: each attempt's branch differs (see SimGitRepos.publishAttempt).
     const attempt = run.metadata?.['attempt'];
     if (pullRequest && this.git?.handles(run.effectiveRepoFullName) && typeof run.metadata?.['attempt_group'] === 'string' && typeof attempt === 'number') this.git.publishAttempt(run.id, attempt, Date.parse(pullRequest.created_at));
