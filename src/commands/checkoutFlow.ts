@@ -10,6 +10,7 @@ import {
   addWorktree,
   checkOutAndRecord,
   nameFiles,
+  resolveCommit,
   switchBackAndRecord,
   WhereYouWere,
   type FetchedBranch,
@@ -34,21 +35,23 @@ export interface CheckoutFlowDeps {
 
 export class CheckoutFlow {
   private readonly where: WhereYouWere;
-  /** The tip each run's review showed in this window: Check out takes that one, or asks when the branch moved since. */
-  private readonly reviewed = new Map<number, string>();
+  /** The tip each run's review showed in this window, by repository and run: Check out takes that one, or asks when the branch moved since. */
+  private readonly reviewed = new Map<string, string>();
 
   constructor(private readonly deps: CheckoutFlowDeps) {
     this.where = new WhereYouWere(deps.workspaceState);
   }
 
-  noteReviewed(runId: number, tipSha: string): void {
-    this.reviewed.set(runId, tipSha);
+  noteReviewed(root: string, runId: number, tipSha: string): void {
+    this.reviewed.set(`${runId}\n${root}`, tipSha);
   }
 
   /** The commit to check out: the fetched tip, unless the run was reviewed at another one here (then the user says which). */
   async chooseTip(run: AgentRun, fetched: FetchedBranch): Promise<string | undefined> {
-    const seen = this.reviewed.get(run.id);
+    const seen = this.reviewed.get(`${run.id}\n${fetched.root}`);
     if (seen === undefined || seen === fetched.tipSha) return fetched.tipSha;
+    // A reviewed commit the repository no longer holds (a new clone) cannot be checked out: the fetched tip it is.
+    if ((await resolveCommit(this.deps.runner(), fetched.root, `${seen}^{commit}`)) === undefined) return fetched.tipSha;
     const latest = vscode.l10n.t('Check out the new tip');
     const reviewed = vscode.l10n.t('Check out what I reviewed');
     const choice = await this.deps.interaction.showMessage({

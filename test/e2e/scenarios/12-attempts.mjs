@@ -2,6 +2,7 @@
 // the attempts under it, and "Compare attempts" opens VS Code's multi-diff editor on attempt 1's branch
 // against attempt 2's and each against the base. The workspace holds a clone of the simulator's bare
 // repository (its remote names github.com; git's traffic is rewritten to the bare repository): nothing leaves the machine.
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO } from '../../../scripts/harness/paths.mjs';
@@ -19,6 +20,8 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   }
   const require = createRequire(import.meta.url);
   const { cloneClientWorkspace } = require(path.join(REPO, 'out/test/simulator/gitWorkspace.js'));
+  // A fresh clone (an earlier scenario may have left its own, on another branch).
+  fs.rmSync(path.join(workspace, 'widgets'), { recursive: true, force: true });
   cloneClientWorkspace({ gitRoot: sim.gitRoot, dir: path.join(workspace, 'widgets') });
   lap(`runs ${seeded.map((r) => r.id).join(' and ')} are attempts 1 and 2 of one group, each with a pull request`);
   await runCommand('Codegen: Refresh runs');
