@@ -35,7 +35,7 @@ async function reviewPromptInEditor(request: ReviewRequest): Promise<string | un
   }
 }
 
-type PromptItem = vscode.QuickPickItem & { action?: 'send' | 'several' | 'history' | 'template'; text?: string; templateId?: string };
+type PromptItem = vscode.QuickPickItem & { action?: 'send' | 'several' | 'fromChanges' | 'history' | 'template'; text?: string; templateId?: string };
 
 /** Long history entries are cut in the list (the full text is sent). */
 const HISTORY_LABEL_CHARS = 120;
@@ -99,6 +99,7 @@ function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult 
       const items: PromptItem[] = [];
       if (typed) items.push({ label: `$(send) ${picker.value.trim()}`, description: vscode.l10n.t('Send this request'), action: 'send', alwaysShow: true });
       if (typed) items.push({ label: `$(organization) ${vscode.l10n.t('Send to several agents…')}`, description: vscode.l10n.t('the same request as 2 to 4 runs, to compare'), action: 'several', alwaysShow: true });
+      if (typed) items.push({ label: `$(git-commit) ${vscode.l10n.t('Start from my uncommitted changes…')}`, description: vscode.l10n.t('pushed as a new branch the agent starts from; your files stay as they are'), action: 'fromChanges', alwaysShow: true });
       if (historyItems.length > 0) items.push({ label: vscode.l10n.t('Recent'), kind: vscode.QuickPickItemKind.Separator }, ...historyItems);
       if (request.templates.length > 0) items.push({ label: vscode.l10n.t('Templates'), kind: vscode.QuickPickItemKind.Separator }, ...templateItems(typed));
       picker.items = items;
@@ -110,6 +111,7 @@ function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult 
         const item = picker.activeItems[0] ?? picker.selectedItems[0];
         if (item?.action === 'send') finish({ kind: 'send', text: picker.value });
         else if (item?.action === 'several') finish({ kind: 'send', text: picker.value, several: true });
+        else if (item?.action === 'fromChanges') finish({ kind: 'send', text: picker.value, fromChanges: true });
         else if (item?.action === 'history' && item.text !== undefined) finish({ kind: 'send', text: item.text });
         else if (item?.action === 'template' && item.templateId !== undefined) finish({ kind: 'send', text: picker.value, templateId: item.templateId });
       }),

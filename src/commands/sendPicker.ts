@@ -127,6 +127,7 @@ export class RequestPicker {
               }
               picked.attempts = attempts;
             }
+            if (result.fromChanges === true) picked.fromUncommitted = true;
             this.keep(picked);
             return picked;
           }

@@ -1,6 +1,7 @@
-// The "Include my uncommitted changes" step of the send pipeline. Interactive entry points are offered it when
-// the repository has uncommitted changes (with the exact list of files); silent ones (tools, chat, the API) only
-// when they ask (SendInput.includeUncommitted). Before the prompt is built: the snapshot (temporary index) and
+// The "Include my uncommitted changes" step of the send pipeline. Interactive entry points take it when the user
+// chose "Start from my uncommitted changes…" in the request picker (then the exact list of files is shown and
+// confirmed); an ordinary send never asks. Silent ones (tools, chat, the API) only when they ask
+// (SendInput.includeUncommitted). Before the prompt is built: the snapshot (temporary index) and
 // its commit object, so the prompt can name branch and commit. After the secret scan (which also reads the
 // diff): the push. A failed create deletes the pushed branch again. The git is src/changes/baseBranch.ts.
 
@@ -10,7 +11,7 @@ import type { GitRunner } from '../changes/gitRunner';
 import type { GitRemote } from '../changes/remotes';
 import type { Log } from '../util/log';
 import { locateFindings, type LocatedFinding } from './secretFindings';
-import type { GitContext, SecretScanner, SendDialogs, SendInput } from './sendTypes';
+import type { GitContext, PickedRequest, SecretScanner, SendDialogs, SendInput } from './sendTypes';
 
 export interface PlannedBaseBranch {
   root: string;
@@ -25,14 +26,15 @@ export interface PlannedBaseBranch {
 export type BaseBranchPlan = { kind: 'none' } | { kind: 'planned'; plan: PlannedBaseBranch } | { kind: 'stop'; cancelled: boolean; message: string };
 
 /** Asks (or, for an explicit request, just checks) and prepares the base branch; nothing is pushed yet. */
-export async function planBaseBranch(runner: GitRunner | undefined, git: GitContext | undefined, input: SendInput, dialogs: SendDialogs, chosenRemote: GitRemote | undefined, log: Log): Promise<BaseBranchPlan> {
-  const asked = input.includeUncommitted;
-  if (asked === false || (asked === undefined && !dialogs.uncommittedChanges)) return { kind: 'none' };
-  const stop = (message: string): BaseBranchPlan => (asked === true ? { kind: 'stop', cancelled: false, message } : (log.debug(`Uncommitted changes not offered: ${message}`), { kind: 'none' }));
+export async function planBaseBranch(runner: GitRunner | undefined, git: GitContext | undefined, input: SendInput, picked: PickedRequest, dialogs: SendDialogs, chosenRemote: GitRemote | undefined, log: Log): Promise<BaseBranchPlan> {
+  // Chosen in the picker: asked (the files listed). Explicit (silent entry points): done. Otherwise nothing runs.
+  const asked = input.includeUncommitted ?? (picked.fromUncommitted === true && dialogs.uncommittedChanges ? undefined : false);
+  if (asked === false) return { kind: 'none' };
+  const stop = (message: string): BaseBranchPlan => ({ kind: 'stop', cancelled: false, message });
   if (!runner || git?.root === undefined) return stop('Starting from your uncommitted changes needs a git repository in a trusted workspace.');
   const root = git.root;
   try {
-    if (asked === undefined && !(await hasUncommittedChanges(runner, root))) return { kind: 'none' };
+    if (!(await hasUncommittedChanges(runner, root))) return stop(`There are no uncommitted changes in ${root} to start from: nothing was sent. Send the request without "Start from my uncommitted changes".`);
     const snapshot = await snapshotWorkingTree(runner, root);
     if (asked === undefined) {
       const choice = await dialogs.uncommittedChanges?.(snapshot.files.map((file) => ({ ...file })));
@@ -41,6 +43,7 @@ export async function planBaseBranch(runner: GitRunner | undefined, git: GitCont
     }
     const remote = chosenRemote ?? (await chooseBaseRemote(runner, root));
     const { branch, commit } = await commitSnapshot(runner, snapshot);
+    log.info(`Starting from the uncommitted changes: ${snapshot.files.length} file(s) of ${root} as ${branch} (${commit.slice(0, 12)}), pushed to ${remote.name} after the secret scan.`);
     return { kind: 'planned', plan: { root, snapshot, branch, commit, remote, sentence: baseBranchSentence({ branch, commit }) } };
   } catch (error) {
     // Refusals (untrusted, no remote, conflicts) are said even when the user chose to include the changes.

@@ -47,8 +47,8 @@ export class SendPipeline {
     // The repository decision chose the remote (chooseRemote): the prompt names that one.
     const lookup = await repository;
     const gitInfo = withChosenRemote(await git, lookup);
-    // "Include my uncommitted changes": asked (with the files) or explicitly requested; the prompt names the branch.
-    const base = await planBaseBranch(host.gitRunner, gitInfo, input, dialogs, lookup.kind === 'chosen' ? lookup.remote : undefined, host.log);
+    // "Start from my uncommitted changes…" chosen in the picker (the files confirmed) or explicitly requested; the prompt names the branch.
+    const base = await planBaseBranch(host.gitRunner, gitInfo, input, picked, dialogs, lookup.kind === 'chosen' ? lookup.remote : undefined, host.log);
     if (base.kind === 'stop') return this.notSent(dialogs, base.cancelled ? 'cancelled' : 'baseBranch', base.message);
     const basePlan = base.kind === 'planned' ? base.plan : undefined;
     const requestText = basePlan ? `${picked.request}\n\n${basePlan.sentence}` : picked.request;

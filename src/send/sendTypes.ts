@@ -73,6 +73,8 @@ export interface PickedRequest {
   images: AttachedImage[];
   /** "Send to several agents…" in the picker: how many (2-4). */
   attempts?: number;
+  /** "Start from my uncommitted changes…" in the picker: their files are listed and confirmed before anything is pushed. */
+  fromUncommitted?: boolean;
 }
 
 /** How the send started: the target, and a request already known (chat, tools, the API) or a starting value. */

@@ -64,7 +64,7 @@ export interface PromptPickRequest {
  * (open a file dialog, forget a history entry) and show the picker again with `draft` as its value.
  */
 export type PromptPickResult =
-  | { kind: 'send'; text: string; templateId?: string; several?: boolean }
+  | { kind: 'send'; text: string; templateId?: string; several?: boolean; fromChanges?: boolean }
   | { kind: 'attachImages'; draft: string }
   | { kind: 'clearImages'; draft: string }
   | { kind: 'forget'; entry: string; draft: string };

@@ -12,6 +12,8 @@ import { CliGitRunner } from '../../src/changes/gitRunner';
 import { FakeClock } from '../../src/util/clock';
 import { clientGit, cloneClientWorkspace, initRepository, writeFiles } from '../simulator/gitWorkspace';
 import { CodegenSimulator } from '../simulator/simulator';
+import { planBaseBranch } from '../../src/send/baseBranchStep';
+import type { SendDialogs, SendInput } from '../../src/send/sendTypes';
 
 describe('changes: start from my uncommitted changes (base branch)', () => {
   let tempDir: string;
@@ -120,6 +122,38 @@ describe('changes: start from my uncommitted changes (base branch)', () => {
     await assert.rejects(snapshotWorkingTree(untrusted, clone), (error: unknown) => error instanceof ChangesError && error.kind === 'untrustedWorkspace');
     await assert.rejects(deleteBaseBranch(untrusted, clone, 'origin', 'codegen/base/abcdef0123'), (error: unknown) => error instanceof ChangesError && error.kind === 'untrustedWorkspace');
     assert.deepEqual(userState(), before);
+  });
+
+  describe('the send step: only when the user chose it', () => {
+    const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {} };
+    const asking = () => {
+      const asked: Array<ReadonlyArray<{ status: string; path: string }>> = [];
+      const dialogs = { uncommittedChanges: (files: ReadonlyArray<{ status: string; path: string }>) => (asked.push(files), Promise.resolve('include' as const)) } as unknown as SendDialogs;
+      return { asked, dialogs };
+    };
+    const input = (includeUncommitted?: boolean): SendInput => ({ origin: 'newRun', target: { kind: 'none', git: () => Promise.resolve(undefined) }, ...(includeUncommitted === undefined ? {} : { includeUncommitted }) }) as unknown as SendInput;
+
+    it('an ordinary send with uncommitted changes asks nothing and pushes nothing', async () => {
+      const { asked, dialogs } = asking();
+      const before = userState();
+      const plan = await planBaseBranch(runner, { root: clone }, input(), { request: 'Fix it', typed: 'Fix it', images: [] }, dialogs, undefined, quiet);
+      assert.deepEqual(plan, { kind: 'none' });
+      assert.equal(asked.length, 0, 'no question');
+      assert.deepEqual(userState(), before);
+    });
+
+    it('"Start from my uncommitted changes…" lists exactly the files that go before anything is pushed; a clean tree is said plainly', async () => {
+      const { asked, dialogs } = asking();
+      const plan = await planBaseBranch(runner, { root: clone }, input(), { request: 'Fix it', typed: 'Fix it', images: [], fromUncommitted: true }, dialogs, undefined, quiet);
+      assert.equal(plan.kind, 'planned');
+      assert.deepEqual(asked[0]?.map((file) => file.path).sort(), ['README.md', 'notes/new file.md', 'src/a.ts', 'src/b.ts']);
+      assert.equal(clientGit(bare, ['for-each-ref', 'refs/heads/codegen/']), '', 'nothing pushed yet');
+      git('stash', 'push', '--include-untracked', '--quiet');
+      const clean = await planBaseBranch(runner, { root: clone }, input(), { request: 'Fix it', typed: 'Fix it', images: [], fromUncommitted: true }, dialogs, undefined, quiet);
+      assert.equal(clean.kind, 'stop');
+      assert.match(clean.kind === 'stop' ? clean.message : '', /no uncommitted changes/);
+      assert.equal(asked.length, 1, 'not asked again for a clean tree');
+    });
   });
 
   it('the prompt sentence names the branch and commit, and the parser reads exactly that back', () => {
