@@ -24,7 +24,12 @@ export interface InteractiveDeps {
   rateWaits: Event<RateWaitEvent>;
   /** Whether signing in and choosing an organization (their commands) took effect. */
   session: { readonly state: SessionState };
+  /** Runs `callback` a little later (a timer its owner clears on dispose): the "started" toast waits for the row. */
+  later(callback: () => void, delayMs: number): void;
 }
+
+/** The new run's row is drawn first; its toast follows this much later (a toast in the same frame delays the row). */
+export const ANNOUNCE_DELAY_MS = 150;
 
 const sendAnyway = (): string => vscode.l10n.t('Send anyway');
 
@@ -226,7 +231,7 @@ export class InteractiveDialogs implements SendDialogs {
     // Only a request from the picker is done with: a chat's request never touches the picker's drafts.
     if (this.pickedHere) this.picker.clear();
     this.pickedHere = false;
-    if (this.announceCreated) void this.announce(run, title);
+    if (this.announceCreated) this.deps.later(() => void this.announce(run, title), ANNOUNCE_DELAY_MS);
   }
 
   private async announce(run: AgentRun, title: string): Promise<void> {

@@ -16,10 +16,10 @@ import { secretScanner } from '../send/secretGuard';
 import { silentDialogs } from '../send/silentDialogs';
 import type { GitContext, Readiness, SendDialogs, SendInput, SendOutcome, SendTarget } from '../send/sendTypes';
 import type { Interaction } from '../ui/interaction';
-import type { Clock } from '../util/clock';
+import type { Clock, TimerHandle } from '../util/clock';
 import type { Disposable, Event } from '../util/events';
 import type { Log } from '../util/log';
-import { InteractiveDialogs } from './sendDialogs';
+import { InteractiveDialogs, type InteractiveDeps } from './sendDialogs';
 import { askAttemptCount, RequestPicker, type PickerOptions } from './sendPicker';
 import { bareTarget, documentTarget, editorFor, labelOf, selectionLabel, type GitLookup } from './sendTargets';
 import { openFileToSend } from './workspaceFiles';
@@ -51,6 +51,8 @@ export class WorkSender implements Disposable {
   readonly pipeline: SendPipeline;
   private readonly picker: RequestPicker;
   private readonly subscription: Disposable;
+  /** Timers of toasts still to come (InteractiveDeps.later), cleared on dispose. */
+  private readonly pendingTimers = new Set<TimerHandle>();
   /** Git of the repository holding a file (or, without one, of the workspace). */
   readonly gitLookup: GitLookup = (uri) => this.deps.git.contextFor(uri);
 
@@ -107,7 +109,7 @@ export class WorkSender implements Disposable {
 
   /** The interactive dialogs for a request given up front, without the "started" toast (the chat). */
   quietDialogs(): SendDialogs {
-    return new InteractiveDialogs(this.deps, this.picker, (input) => this.pickerOptions(input, undefined), false);
+    return new InteractiveDialogs(this.dialogDeps, this.picker, (input) => this.pickerOptions(input, undefined), false);
   }
 
   /** Sends with the caller's own dialogs (chat). */
@@ -192,8 +194,24 @@ export class WorkSender implements Disposable {
     return this.command('newRun', bareTarget(this.gitLookup));
   }
 
+  /** What the interactive dialogs use: these deps, and `later` on timers this sender clears on dispose. */
+  private get dialogDeps(): InteractiveDeps {
+    return {
+      ...this.deps,
+      later: (callback, delayMs) => {
+        const handle = this.deps.clock.setTimeout(() => {
+          this.pendingTimers.delete(handle);
+          callback();
+        }, delayMs);
+        this.pendingTimers.add(handle);
+      },
+    };
+  }
+
   dispose(): void {
     this.subscription.dispose();
+    for (const handle of this.pendingTimers) this.deps.clock.clearTimeout(handle);
+    this.pendingTimers.clear();
     this.pipeline.forgetRepositories();
   }
 
@@ -203,7 +221,7 @@ export class WorkSender implements Disposable {
   }
 
   private interactive(initialText: string | undefined): InteractiveDialogs {
-    return new InteractiveDialogs(this.deps, this.picker, (input) => this.pickerOptions(input, initialText));
+    return new InteractiveDialogs(this.dialogDeps, this.picker, (input) => this.pickerOptions(input, initialText));
   }
 
   private pickerOptions(input: SendInput, initialText: string | undefined): PickerOptions {

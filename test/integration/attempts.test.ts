@@ -7,16 +7,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { cloneClientWorkspace, clientGit } from '../simulator/gitWorkspace';
+import { clientGit } from '../simulator/gitWorkspace';
 import { SIM, type CodegenSimulator } from '../simulator/simulator';
-import { hooks, script, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
+import { freshWidgetsClone, hooks, script, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
 
 const CREATE_PATH = `/v1/organizations/${SIM.orgId}/agent/run`;
-
-interface GitApi {
-  openRepository(uri: vscode.Uri): Promise<unknown>;
-  getRepository(uri: vscode.Uri): { state: { HEAD?: { name?: string } } } | null;
-}
 
 function multiDiffTabs(): Array<{ label: string; diffs: Array<{ original?: vscode.Uri; modified?: vscode.Uri }> }> {
   return vscode.window.tabGroups.all
@@ -42,14 +37,7 @@ describe('Several agents on one request (git-backed simulator)', function () {
 
   beforeEach(async () => {
     sim = await startSimulatorFor({ gitRoot, runDurationMs: 60_000 });
-    sim.ensureGitRepository('acme/widgets');
-    fs.rmSync(clone, { recursive: true, force: true });
-    cloneClientWorkspace({ gitRoot, dir: clone });
-    const gitExtension = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
-    assert.ok(gitExtension);
-    const api = (await gitExtension.activate()).getAPI(1);
-    await api.openRepository(vscode.Uri.file(clone));
-    await waitFor(() => api.getRepository(vscode.Uri.file(clone))?.state.HEAD?.name === 'main', 'git to know the clone', 20_000);
+    await freshWidgetsClone(sim, gitRoot, clone);
     ({ ui, restore } = await script());
   });
 

@@ -10,14 +10,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { accountKey, parsePersistedRuns } from '../../src/runs/persistence';
 import { pullRequestRef } from '../../src/changes/fetchBranch';
-import { cloneClientWorkspace, clientGit } from '../simulator/gitWorkspace';
+import { clientGit } from '../simulator/gitWorkspace';
 import { runBranchChanges, SIM, type CodegenSimulator } from '../simulator/simulator';
-import { hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
-
-interface GitApi {
-  openRepository(uri: vscode.Uri): Promise<unknown>;
-  getRepository(uri: vscode.Uri): { state: { HEAD?: { name?: string } } } | null;
-}
+import { freshWidgetsClone, hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
 
 function multiDiffTabs(): Array<{ label: string; diffs: Array<{ original?: vscode.Uri; modified?: vscode.Uri }> }> {
   return vscode.window.tabGroups.all
@@ -44,14 +39,7 @@ describe('Bring the work back (git-backed simulator)', function () {
 
   beforeEach(async () => {
     sim = await startSimulatorFor({ gitRoot, runDurationMs: 60_000 });
-    sim.ensureGitRepository('acme/widgets');
-    fs.rmSync(clone, { recursive: true, force: true });
-    cloneClientWorkspace({ gitRoot, dir: clone });
-    const gitExtension = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
-    assert.ok(gitExtension);
-    const api = (await gitExtension.activate()).getAPI(1);
-    await api.openRepository(vscode.Uri.file(clone));
-    await waitFor(() => api.getRepository(vscode.Uri.file(clone))?.state.HEAD?.name === 'main', 'git to know the clone', 20_000);
+    await freshWidgetsClone(sim, gitRoot, clone);
     ({ ui, restore } = await script());
   });
 

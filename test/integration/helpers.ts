@@ -15,6 +15,8 @@ import type {
   ReviewRequest,
 } from '../../src/ui/interaction';
 import type { TestHooks } from '../../src/testHooks';
+import * as fs from 'fs';
+import { cloneClientWorkspace } from '../simulator/gitWorkspace';
 import { CodegenSimulator } from '../simulator/simulator';
 
 export const EXTENSION_ID = 'codegen-sh.codegen-vscode';
@@ -130,4 +132,21 @@ export async function startSimulatorFor(options: { signIn?: boolean; token?: str
   if (options.signIn ?? true) await h.session.storeToken(options.token ?? 'test-token');
   else await h.session.signOut();
   return sim;
+}
+
+interface GitApi {
+  openRepository(uri: vscode.Uri): Promise<unknown>;
+  getRepository(uri: vscode.Uri): { state: { HEAD?: { name?: string } } } | null;
+}
+
+/** A fresh clone of the simulator's acme/widgets at `clone` (gone first), known to VS Code's git and on main. */
+export async function freshWidgetsClone(sim: CodegenSimulator, gitRoot: string, clone: string): Promise<void> {
+  sim.ensureGitRepository('acme/widgets');
+  fs.rmSync(clone, { recursive: true, force: true });
+  cloneClientWorkspace({ gitRoot, dir: clone });
+  const gitExtension = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
+  assert.ok(gitExtension, 'VS Code\u2019s git extension is there');
+  const api = (await gitExtension.activate()).getAPI(1);
+  await api.openRepository(vscode.Uri.file(clone));
+  await waitFor(() => api.getRepository(vscode.Uri.file(clone))?.state.HEAD?.name === 'main', 'git to know the clone', 20_000);
 }

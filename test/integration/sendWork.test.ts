@@ -104,7 +104,8 @@ describe('Send work (against the simulator)', () => {
     assert.ok(storedAt !== undefined && storedAt > createIndex, 'the store got the run after the create was answered');
     assert.strictEqual(sim.requests.slice(createIndex, storedAt).filter((r) => r.path === LIST_PATH).length, 0, 'no list call before the run was in the tree');
 
-    const started = ui.messagesMatching(new RegExp(`Codegen started run #${id}`));
+    // The toast follows the row (ANNOUNCE_DELAY_MS later): the row is drawn first.
+    const started = await waitFor(() => (ui.messagesMatching(new RegExp(`Codegen started run #${id}`)).length > 0 ? ui.messagesMatching(new RegExp(`Codegen started run #${id}`)) : undefined), 'the started toast');
     assert.strictEqual(started.length, 1, JSON.stringify(ui.messages));
     assert.deepStrictEqual(started[0]!.actions, ['Show details']);
 
