@@ -52,6 +52,15 @@ describe('Hostile service text outside the webview (against the simulator)', () 
     }
     // The tooltip is markdown with line breaks of its own; the service's text in it is cleaned the same way.
     assert.doesNotMatch(text(tree.resolveTreeItem(item, runNode).tooltip), UNSAFE_IN_TEXT);
+    // Markdown in service text stays text: no bare-URL link, no heading, no code block (escapeMarkdown).
+    const linky = sim.addRun({ prompt: 'linky', metadata: { title: 'Visit https://3232235777/login now' }, summary: 'See www.evil.example/x\n===\n\n    indented code', status: 'COMPLETE' });
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    await waitFor(() => h.runs.store.get(linky.id), 'the linky run in the store');
+    const linkyNode = tree.getChildren().flatMap((group) => tree.getChildren(group)).find((node) => node.kind === 'run' && node.run.id === linky.id)!;
+    const linkyTip = text(tree.resolveTreeItem(tree.getTreeItem(linkyNode), linkyNode).tooltip);
+    assert.doesNotMatch(linkyTip, /https?:\/\/|www\.evil/, 'no autolink: ' + linkyTip);
+    assert.doesNotMatch(linkyTip, /^(===|    \S)/m, 'no heading underline or indented code: ' + linkyTip);
+    assert.match(linkyTip, /3232235777/, 'the text is still there');
     assert.ok(text(item.label).length <= 80, 'the label is clamped');
     assert.match(text(item.label), /^Fix txt\.exe login/);
     const pr = tree.getChildren(runNode)[0]!;

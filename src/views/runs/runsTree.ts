@@ -11,7 +11,7 @@ import { RunTreeNodes } from '../../runs/runTreeNodes';
 import type { RunsNode } from '../../runs/runNodes';
 import type { RunStore } from '../../runs/runStore';
 import type { Clock } from '../../util/clock';
-import { cleanServiceText, serviceLabel } from '../../util/serviceText';
+import { cleanServiceText, escapeMarkdown, serviceLabel } from '../../util/serviceText';
 import { formatClock, formatRelative, formatWait } from '../../util/time';
 import { isSafeExternalUrl } from '../../util/urlPolicy';
 import { runUri } from './runDecorations';
@@ -209,26 +209,35 @@ function prItem(run: AgentRun, pr: PullRequest, index: number): vscode.TreeItem 
   return item;
 }
 
-/** Tooltip with untrusted text added as text (escaped), never as markdown or HTML. */
+/**
+ * Tooltip with untrusted text added as text, never as markdown or HTML: every ASCII punctuation escaped
+ * (escapeMarkdown), so a bare URL does not become a link, nor `===` a heading (appendText leaves both).
+ */
 export function runTooltip(run: AgentRun, category: StatusCategory, now: number, unreviewed: boolean): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', false);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown('**').appendText(runTitle(run)).appendMarkdown('**\n\n');
-  md.appendText(vscode.l10n.t('{0} ({1}) · run #{2}', shownStatus(run), categoryLabel(category), run.id));
+  const text = (value: string): vscode.MarkdownString => md.appendMarkdown(escapeMarkdown(value).replace(/\n/g, '  \n'));
+  md.appendMarkdown('**');
+  text(runTitle(run)).appendMarkdown('**\n\n');
+  text(vscode.l10n.t('{0} ({1}) · run #{2}', shownStatus(run), categoryLabel(category), run.id));
   md.appendMarkdown('\n\n');
-  if (unreviewed) md.appendText(vscode.l10n.t('Its changes have not been reviewed yet.')).appendMarkdown('  \n');
-  if (run.sourceType) md.appendText(vscode.l10n.t('Source: {0}', serviceLabel(run.sourceType, 40))).appendMarkdown('  \n');
+  if (unreviewed) text(vscode.l10n.t('Its changes have not been reviewed yet.')).appendMarkdown('  \n');
+  if (run.sourceType) text(vscode.l10n.t('Source: {0}', serviceLabel(run.sourceType, 40))).appendMarkdown('  \n');
   if (run.createdAt) {
     const parsed = Date.parse(run.createdAt);
-    if (!Number.isNaN(parsed)) md.appendText(vscode.l10n.t('Created: {0} ({1})', new Date(parsed).toLocaleString(), formatRelative(run.createdAt, now) ?? '')).appendMarkdown('  \n');
+    if (!Number.isNaN(parsed)) text(vscode.l10n.t('Created: {0} ({1})', new Date(parsed).toLocaleString(), formatRelative(run.createdAt, now) ?? '')).appendMarkdown('  \n');
   }
   const summary = cleanServiceText(run.summary, { maxLength: 500, multiline: true });
-  if (summary) md.appendMarkdown('\n').appendText(summary).appendMarkdown('\n');
+  if (summary) {
+    md.appendMarkdown('\n');
+    text(summary).appendMarkdown('\n');
+  }
   for (const pr of run.pullRequests) {
     const name = serviceLabel(pr.title, 120) || serviceLabel(pr.url, 200) || vscode.l10n.t('pull request');
     const branch = serviceLabel(pr.headBranchName, 80);
-    md.appendMarkdown('\n').appendText(branch ? vscode.l10n.t('PR: {0} ({1})', name, branch) : vscode.l10n.t('PR: {0}', name));
+    md.appendMarkdown('\n');
+    text(branch ? vscode.l10n.t('PR: {0} ({1})', name, branch) : vscode.l10n.t('PR: {0}', name));
   }
   return md;
 }
