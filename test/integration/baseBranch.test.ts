@@ -135,9 +135,6 @@ describe('Start from my uncommitted changes (git-backed simulator)', function ()
     assert.ok(expected.has('notes/todo.md') && expected.has('src/staged.ts') && !expected.has('debug.log'), 'the scenario has an untracked, a staged new and an ignored file');
     await runOnSelection('Add a cache', INCLUDE);
 
-    const detail = askedAboutUncommitted();
-    for (const listed of ['modified: README.md', 'added: src/staged.ts', 'added: notes/todo.md']) assert.ok(detail.includes(listed), `the modal lists ${listed}`);
-    assert.ok(!detail.includes('debug.log'), 'ignored files are not listed');
     const sent = creates();
     assert.strictEqual(sent.length, 1, 'exactly one create');
     const branches = baseBranches();
@@ -148,6 +145,9 @@ describe('Start from my uncommitted changes (git-backed simulator)', function ()
     assert.strictEqual(clientGit(bare, ['rev-parse', `${branch}^`]), before.head, 'the branch is one commit on HEAD');
     assert.deepStrictEqual(localState(), before, 'HEAD, status, index, stash list and refs are unchanged');
     assert.strictEqual(fs.readFileSync(path.join(clone, 'README.md'), 'utf8'), README_WORKING);
+    const detail = askedAboutUncommitted();
+    for (const listed of ['modified: README.md', 'added: src/staged.ts', 'added: notes/todo.md']) assert.ok(detail.includes(listed), `the modal lists ${listed}`);
+    assert.ok(!detail.includes('debug.log'), 'ignored files are not listed');
 
     const metadata = sent[0]!.metadata;
     assert.strictEqual(metadata['base_branch'], branch);
