@@ -31,9 +31,16 @@ export async function planBaseBranch(runner: GitRunner | undefined, git: GitCont
   const stop = (message: string): BaseBranchPlan => (asked === true ? { kind: 'stop', cancelled: false, message } : (log.debug(`Uncommitted changes not offered: ${message}`), { kind: 'none' }));
   if (!runner || git?.root === undefined) return stop('Starting from your uncommitted changes needs a git repository in a trusted workspace.');
   const root = git.root;
+  let snapshot: WorkingTreeSnapshot;
   try {
     if (asked === undefined && !(await hasUncommittedChanges(runner, root))) return { kind: 'none' };
-    const snapshot = await snapshotWorkingTree(runner, root);
+    snapshot = await snapshotWorkingTree(runner, root);
+  } catch (error) {
+    // No snapshot (untrusted, unresolved conflicts, no commit yet): not offered, the send goes on as without them;
+    // an explicit request is refused with the reason.
+    return stop(messageOf(error));
+  }
+  try {
     if (asked === undefined) {
       const choice = await dialogs.uncommittedChanges?.(snapshot.files.map((file) => ({ ...file })));
       if (choice === undefined) return { kind: 'stop', cancelled: true, message: 'Cancelled.' };
@@ -43,7 +50,8 @@ export async function planBaseBranch(runner: GitRunner | undefined, git: GitCont
     const { branch, commit } = await commitSnapshot(runner, snapshot);
     return { kind: 'planned', plan: { root, snapshot, branch, commit, remote, sentence: baseBranchSentence({ branch, commit }) } };
   } catch (error) {
-    // Refusals (untrusted, no remote, conflicts) are said even when the user chose to include the changes.
+    // The user chose to include them and they cannot go (no remote): said, and nothing is sent.
+    if (asked === undefined) await dialogs.failed(error, 'Including your uncommitted changes');
     return { kind: 'stop', cancelled: false, message: messageOf(error) };
   }
 }

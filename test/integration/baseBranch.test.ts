@@ -192,6 +192,19 @@ describe('Start from my uncommitted changes (git-backed simulator)', function ()
     assert.deepStrictEqual(localState(), before, 'no local ref, branch, index or stash change');
   });
 
+  it('No remote: choosing to include them says why and sends nothing', async () => {
+    clientGit(clone, ['remote', 'remove', 'origin']);
+    const before = localState();
+    await runOnSelection('Add a cache', INCLUDE);
+    askedAboutUncommitted();
+    assert.strictEqual(creates().length, 0, 'nothing sent');
+    const said = ui.messages.filter((m) => m.severity === 'error');
+    assert.strictEqual(said.length, 1, 'one error shown');
+    assert.match(said[0]!.message, /has no remote/);
+    assert.deepStrictEqual(baseBranches(), []);
+    assert.deepStrictEqual(localState(), before);
+  });
+
   it('A closed pull request asks to delete the base branch; "Delete branch" removes it from the remote', async () => {
     const h = await hooks();
     await runOnSelection('Add a cache', INCLUDE);
