@@ -7,6 +7,7 @@ import { deleteBaseBranch } from '../changes/baseBranch';
 import { isBaseBranchName } from '../changes/baseBranchPrompt';
 import { repositoryOfWorkspace, type GitRunner } from '../changes';
 import type { AgentRun } from '../api/types';
+import { runTitle } from '../runs/runModel';
 import { runFromArgument } from '../runs/runNodes';
 import type { RunStore } from '../runs/runStore';
 import type { Interaction } from '../ui/interaction';
@@ -46,13 +47,27 @@ export class BaseBranchCommands implements Disposable {
 
   /** The command: asks, then deletes the run's base branch from its remote. */
   async deleteForRun(argument: unknown): Promise<boolean> {
-    const run = runFromArgument(this.deps.store, argument);
+    const run = argument === undefined ? await this.pickRun() : runFromArgument(this.deps.store, argument);
+    if (argument === undefined && !run) return false;
     const base = baseBranchOf(run);
     if (!run || !base) {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('This run was not started from uncommitted changes: it has no base branch.') });
       return false;
     }
     return this.askAndDelete(run, base, vscode.l10n.t('Delete the branch {0} from {1}?', base.branch, base.remote), true);
+  }
+
+  /** From the palette (no run given): which of the runs started from uncommitted changes. */
+  private async pickRun(): Promise<AgentRun | undefined> {
+    const runs = this.deps.store.runs.filter((run) => baseBranchOf(run) !== undefined);
+    if (runs.length === 0) {
+      void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('No run in the Codegen view was started from uncommitted changes: there is no base branch to delete.') });
+      return undefined;
+    }
+    return this.deps.interaction.showPick(
+      runs.map((run) => ({ label: runTitle(run), description: baseBranchOf(run)?.branch ?? '', value: run })),
+      { title: vscode.l10n.t('Delete the base branch of this run'), placeHolder: vscode.l10n.t('Delete the base branch of which run?') },
+    );
   }
 
   private async watch(): Promise<void> {

@@ -225,4 +225,22 @@ describe('Start from my uncommitted changes (git-backed simulator)', function ()
     assert.deepStrictEqual(baseBranches(), [], 'the base branch is gone from the remote');
     assert.ok(clientGit(bare, ['rev-parse', '--verify', 'refs/heads/main']), 'main stays');
   });
+
+  it('"Delete the base branch of this run" from the palette asks which run (only runs started from uncommitted changes), asks modally, then deletes it', async () => {
+    const h = await hooks();
+    const plain = sim.addRun({ prompt: 'A plain run', status: 'COMPLETE', repoId: 101 }).id;
+    await runOnSelection('Add a cache', INCLUDE);
+    const [branch] = baseBranches();
+    assert.ok(branch, 'the base branch was pushed');
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    await waitFor(() => h.runs.store.get(plain) && h.runs.store.runs.some((run) => run.metadata?.['base_branch'] === branch), 'both runs in the store');
+    ui.pickAnswers.push(() => 0);
+    ui.messageAnswer = (m) => (m.modal && /^Delete the branch codegen\/base\//.test(m.message) ? 'Delete branch' : undefined);
+    const deleted = await vscode.commands.executeCommand<boolean>('codegen.deleteBaseBranch');
+    assert.strictEqual(deleted, true);
+    const pick = ui.picks.at(-1);
+    assert.strictEqual(pick?.labels.length, 1, 'only the run with a base branch is offered');
+    assert.strictEqual(ui.messages.filter((m) => m.modal && /^Delete the branch /.test(m.message)).length, 1, 'asked once, modally');
+    assert.deepStrictEqual(baseBranches(), [], 'the base branch is gone from the remote');
+  });
 });
