@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { deleteBaseBranch } from '../changes/baseBranch';
 import { isBaseBranchName } from '../changes/baseBranchPrompt';
 import { repositoryOfWorkspace, type GitRunner } from '../changes';
+import { StateKeys } from '../ids';
 import type { AgentRun } from '../api/types';
 import { runTitle } from '../runs/runModel';
 import { runFromArgument } from '../runs/runNodes';
@@ -22,7 +23,12 @@ export interface BaseBranchDeps {
   runner: GitRunner;
   /** The workspace's local folders (where the repository is looked for). */
   folders(): string[];
+  /** Where the base branches already asked about are remembered (globalState), so a reload does not ask again. */
+  memory?: Pick<vscode.Memento, 'get' | 'update'>;
 }
+
+/** How many base branches already asked about are remembered (the newest). */
+const MAX_REMEMBERED = 500;
 
 /** The base branch a run remembers, or undefined. */
 export function baseBranchOf(run: AgentRun | undefined): { branch: string; remote: string } | undefined {
@@ -74,11 +80,31 @@ export class BaseBranchCommands implements Disposable {
     for (const run of this.deps.store.runs) {
       const base = baseBranchOf(run);
       if (!base || this.asked.has(run.id) || !pullRequestsFinished(run)) continue;
+      if (this.remembered().includes(base.branch)) {
+        this.asked.add(run.id);
+        continue;
+      }
       // Several agents on one request share one base branch: asked once the last of them is finished.
       const sharing = this.deps.store.runs.filter((other) => baseBranchOf(other)?.branch === base.branch);
       if (!sharing.every(pullRequestsFinished)) continue;
       for (const other of sharing) this.asked.add(other.id);
+      await this.remember(base.branch);
       await this.askAndDelete(run, base, vscode.l10n.t('The pull request of run #{0} is merged or closed. Delete its base branch {1} from {2}?', run.id, base.branch, base.remote), false);
+    }
+  }
+
+  private remembered(): string[] {
+    const value = this.deps.memory?.get<unknown>(StateKeys.baseBranchesAsked);
+    return Array.isArray(value) ? value.filter(isBaseBranchName) : [];
+  }
+
+  /** Asked once, whatever the answer: a reload or another window does not ask again (the command still can). */
+  private async remember(branch: string): Promise<void> {
+    const kept = this.remembered().filter((known) => known !== branch);
+    try {
+      await this.deps.memory?.update(StateKeys.baseBranchesAsked, [...kept, branch].slice(-MAX_REMEMBERED));
+    } catch (error) {
+      this.deps.log.warn(`Could not remember the base branch ${branch}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

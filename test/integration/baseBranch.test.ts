@@ -8,10 +8,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { AgentRun } from '../../src/api/types';
+import { CliGitRunner } from '../../src/changes/gitRunner';
+import { BaseBranchCommands } from '../../src/commands/baseBranchCommands';
 import { cloneClientWorkspace, clientGit, writeFiles } from '../simulator/gitWorkspace';
 import { SIM, type CodegenSimulator } from '../simulator/simulator';
 import { call } from '../simulator/testing';
-import { hooks, script, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
+import { hooks, script, ScriptedInteraction, startSimulatorFor, waitFor } from './helpers';
 
 const CREATE_PATH = `/v1/organizations/${SIM.orgId}/agent/run`;
 const INCLUDE = 'Include my uncommitted changes';
@@ -244,3 +247,39 @@ describe('Start from my uncommitted changes (git-backed simulator)', function ()
     assert.deepStrictEqual(baseBranches(), [], 'the base branch is gone from the remote');
   });
 });
+
+describe('Start from my uncommitted changes: asked once per base branch', () => {
+  it('a base branch already asked about (answer: keep) is not asked about again after a reload; another one is', async () => {
+    const saved = new Map<string, unknown>();
+    const memory = { get: <T>(key: string) => saved.get(key) as T, update: (key: string, value: unknown) => Promise.resolve(void saved.set(key, value)) };
+    const finished = (id: number, branch: string): AgentRun => ({ id, organizationId: 1, status: 'COMPLETE', pullRequests: [{ state: 'closed' }], metadata: { base_branch: branch, base_remote: 'origin' } });
+    const log = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };
+    /** One window: its own interaction and a store holding `runs`; answers a function that announces a change of the store. */
+    const window = (runs: AgentRun[]) => {
+      const ui = new ScriptedInteraction();
+      const listeners: Array<() => void> = [];
+      const store = { runs, get: (id: number) => runs.find((run) => run.id === id), onDidChange: (listener: () => void) => (listeners.push(listener), { dispose: () => undefined }) };
+      const commands = new BaseBranchCommands({ interaction: ui, log, store: store as never, runner: new CliGitRunner({}), folders: () => [], memory });
+      return { ui, commands, changed: () => listeners.forEach((listener) => listener()) };
+    };
+    const asked = (ui: ScriptedInteraction) => ui.messagesMatching(/is merged or closed\. Delete its base branch/);
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    const first = window([finished(41, 'codegen/base/aaaaaaaa01')]);
+    first.changed();
+    await waitFor(() => asked(first.ui).length === 1, 'the question in the first window');
+    first.changed();
+    await settle();
+    assert.strictEqual(asked(first.ui).length, 1, 'asked once in the window');
+    first.commands.dispose();
+
+    // A reload: a new window, the same saved state, the same run plus a new finished one.
+    const second = window([finished(41, 'codegen/base/aaaaaaaa01'), finished(42, 'codegen/base/bbbbbbbb02')]);
+    second.changed();
+    await waitFor(() => asked(second.ui).length >= 1, 'the question about the new base branch');
+    await settle();
+    assert.deepStrictEqual(asked(second.ui).map((m) => /codegen\/base\/[0-9a-f]+/.exec(m.message)?.[0]), ['codegen/base/bbbbbbbb02'], 'only the base branch never asked about');
+    second.commands.dispose();
+  });
+});
+
