@@ -183,7 +183,7 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     vscode.commands.registerCommand(Commands.chooseAttempt, (argument?: unknown) => attempts.choose(argument)),
   );
   // "Start from my uncommitted changes": the run's base branch, deleted from the remote after asking.
-  const baseBranches = new BaseBranchCommands({ interaction, log, store: runs.store, runner: git.runner, folders: localFolders });
+  const baseBranches = new BaseBranchCommands({ interaction, log, store: runs.store, runner: git.runner, folders: localFolders, memory: context.globalState });
   context.subscriptions.push(baseBranches, vscode.commands.registerCommand(Commands.deleteBaseBranch, (argument: unknown) => baseBranches.deleteForRun(argument)));
   const exported = createExportedApi({ store: runs.store, sender, log });
   const uriHandler = new CodegenUriHandler(interaction, log);

@@ -123,6 +123,8 @@ export const StateKeys = {
   promptHistory: 'codegen.prompt.history',
   /** In workspaceState: per repository, where each checkout came from and its stash, and the tips this extension set branches to. */
   checkouts: 'codegen.changes.checkouts',
+  /** Base branches ("Include my uncommitted changes") already asked about when their PR finished: not asked again. */
+  baseBranchesAsked: 'codegen.baseBranches.asked',
 } as const;
 
 export const SecretKeys = {

@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import { deleteBaseBranch } from '../changes/baseBranch';
 import { isBaseBranchName } from '../changes/baseBranchPrompt';
 import { repositoryOfWorkspace, type GitRunner } from '../changes';
+import { StateKeys } from '../ids';
 import type { AgentRun } from '../api/types';
+import { runTitle } from '../runs/runModel';
 import { runFromArgument } from '../runs/runNodes';
 import type { RunStore } from '../runs/runStore';
 import type { Interaction } from '../ui/interaction';
@@ -21,7 +23,12 @@ export interface BaseBranchDeps {
   runner: GitRunner;
   /** The workspace's local folders (where the repository is looked for). */
   folders(): string[];
+  /** Where the base branches already asked about are remembered (globalState), so a reload does not ask again. */
+  memory?: Pick<vscode.Memento, 'get' | 'update'>;
 }
+
+/** How many base branches already asked about are remembered (the newest). */
+const MAX_REMEMBERED = 500;
 
 /** The base branch a run remembers, or undefined. */
 export function baseBranchOf(run: AgentRun | undefined): { branch: string; remote: string } | undefined {
@@ -46,7 +53,8 @@ export class BaseBranchCommands implements Disposable {
 
   /** The command: asks, then deletes the run's base branch from its remote. */
   async deleteForRun(argument: unknown): Promise<boolean> {
-    const run = runFromArgument(this.deps.store, argument);
+    const run = argument === undefined ? await this.pickRun() : runFromArgument(this.deps.store, argument);
+    if (argument === undefined && !run) return false;
     const base = baseBranchOf(run);
     if (!run || !base) {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('This run was not started from uncommitted changes: it has no base branch.') });
@@ -55,15 +63,48 @@ export class BaseBranchCommands implements Disposable {
     return this.askAndDelete(run, base, vscode.l10n.t('Delete the branch {0} from {1}?', base.branch, base.remote), true);
   }
 
+  /** From the palette (no run given): which of the runs started from uncommitted changes. */
+  private async pickRun(): Promise<AgentRun | undefined> {
+    const runs = this.deps.store.runs.filter((run) => baseBranchOf(run) !== undefined);
+    if (runs.length === 0) {
+      void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('No run in the Codegen view was started from uncommitted changes: there is no base branch to delete.') });
+      return undefined;
+    }
+    return this.deps.interaction.showPick(
+      runs.map((run) => ({ label: runTitle(run), description: baseBranchOf(run)?.branch ?? '', value: run })),
+      { title: vscode.l10n.t('Delete the base branch of this run'), placeHolder: vscode.l10n.t('Delete the base branch of which run?') },
+    );
+  }
+
   private async watch(): Promise<void> {
     for (const run of this.deps.store.runs) {
       const base = baseBranchOf(run);
       if (!base || this.asked.has(run.id) || !pullRequestsFinished(run)) continue;
+      if (this.remembered().includes(base.branch)) {
+        this.asked.add(run.id);
+        continue;
+      }
       // Several agents on one request share one base branch: asked once the last of them is finished.
       const sharing = this.deps.store.runs.filter((other) => baseBranchOf(other)?.branch === base.branch);
       if (!sharing.every(pullRequestsFinished)) continue;
       for (const other of sharing) this.asked.add(other.id);
+      await this.remember(base.branch);
       await this.askAndDelete(run, base, vscode.l10n.t('The pull request of run #{0} is merged or closed. Delete its base branch {1} from {2}?', run.id, base.branch, base.remote), false);
+    }
+  }
+
+  private remembered(): string[] {
+    const value = this.deps.memory?.get<unknown>(StateKeys.baseBranchesAsked);
+    return Array.isArray(value) ? value.filter(isBaseBranchName) : [];
+  }
+
+  /** Asked once, whatever the answer: a reload or another window does not ask again (the command still can). */
+  private async remember(branch: string): Promise<void> {
+    const kept = this.remembered().filter((known) => known !== branch);
+    try {
+      await this.deps.memory?.update(StateKeys.baseBranchesAsked, [...kept, branch].slice(-MAX_REMEMBERED));
+    } catch (error) {
+      this.deps.log.warn(`Could not remember the base branch ${branch}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

@@ -30,11 +30,16 @@ export async function planBaseBranch(runner: GitRunner | undefined, git: GitCont
   // Chosen in the picker: asked (the files listed). Explicit (silent entry points): done. Otherwise nothing runs.
   const asked = input.includeUncommitted ?? (picked.fromUncommitted === true && dialogs.uncommittedChanges ? undefined : false);
   if (asked === false) return { kind: 'none' };
-  const stop = (message: string): BaseBranchPlan => ({ kind: 'stop', cancelled: false, message });
+  // The user chose it, or a caller asked for it: a refusal stops the send (the user is told; a caller gets the reason).
+  const stop = async (message: string): Promise<BaseBranchPlan> => {
+    if (asked === undefined) await dialogs.failed(new Error(message), 'Including your uncommitted changes');
+    return { kind: 'stop', cancelled: false, message };
+  };
   if (!runner || git?.root === undefined) return stop('Starting from your uncommitted changes needs a git repository in a trusted workspace.');
   const root = git.root;
   try {
-    if (!(await hasUncommittedChanges(runner, root))) return stop(`There are no uncommitted changes in ${root} to start from: nothing was sent. Send the request without "Start from my uncommitted changes".`);
+    if (!(await hasUncommittedChanges(runner, root))) return await stop(`There are no uncommitted changes in ${root} to start from: nothing was sent. Send the request without "Start from my uncommitted changes".`);
+    // Untrusted, unresolved conflicts, no commit yet: refused with the reason.
     const snapshot = await snapshotWorkingTree(runner, root);
     if (asked === undefined) {
       const choice = await dialogs.uncommittedChanges?.(snapshot.files.map((file) => ({ ...file })));
@@ -46,8 +51,7 @@ export async function planBaseBranch(runner: GitRunner | undefined, git: GitCont
     log.info(`Starting from the uncommitted changes: ${snapshot.files.length} file(s) of ${root} as ${branch} (${commit.slice(0, 12)}), pushed to ${remote.name} after the secret scan.`);
     return { kind: 'planned', plan: { root, snapshot, branch, commit, remote, sentence: baseBranchSentence({ branch, commit }) } };
   } catch (error) {
-    // Refusals (untrusted, no remote, conflicts) are said even when the user chose to include the changes.
-    return { kind: 'stop', cancelled: false, message: messageOf(error) };
+    return stop(messageOf(error));
   }
 }
 

@@ -128,8 +128,12 @@ describe('changes: start from my uncommitted changes (base branch)', () => {
     const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {} };
     const asking = () => {
       const asked: Array<ReadonlyArray<{ status: string; path: string }>> = [];
-      const dialogs = { uncommittedChanges: (files: ReadonlyArray<{ status: string; path: string }>) => (asked.push(files), Promise.resolve('include' as const)) } as unknown as SendDialogs;
-      return { asked, dialogs };
+      const failures: string[] = [];
+      const dialogs = {
+        uncommittedChanges: (files: ReadonlyArray<{ status: string; path: string }>) => (asked.push(files), Promise.resolve('include' as const)),
+        failed: (error: unknown) => (failures.push(String(error)), Promise.resolve()),
+      } as unknown as SendDialogs;
+      return { asked, dialogs, failures };
     };
     const input = (includeUncommitted?: boolean): SendInput => ({ origin: 'newRun', target: { kind: 'none', git: () => Promise.resolve(undefined) }, ...(includeUncommitted === undefined ? {} : { includeUncommitted }) }) as unknown as SendInput;
 
@@ -143,7 +147,7 @@ describe('changes: start from my uncommitted changes (base branch)', () => {
     });
 
     it('"Start from my uncommitted changes…" lists exactly the files that go before anything is pushed; a clean tree is said plainly', async () => {
-      const { asked, dialogs } = asking();
+      const { asked, dialogs, failures } = asking();
       const plan = await planBaseBranch(runner, { root: clone }, input(), { request: 'Fix it', typed: 'Fix it', images: [], fromUncommitted: true }, dialogs, undefined, quiet);
       assert.equal(plan.kind, 'planned');
       assert.deepEqual(asked[0]?.map((file) => file.path).sort(), ['README.md', 'notes/new file.md', 'src/a.ts', 'src/b.ts']);
@@ -153,6 +157,7 @@ describe('changes: start from my uncommitted changes (base branch)', () => {
       assert.equal(clean.kind, 'stop');
       assert.match(clean.kind === 'stop' ? clean.message : '', /no uncommitted changes/);
       assert.equal(asked.length, 1, 'not asked again for a clean tree');
+      assert.equal(failures.length, 1, 'the user is told');
     });
   });
 
