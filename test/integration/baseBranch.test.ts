@@ -11,21 +11,16 @@ import * as vscode from 'vscode';
 import type { AgentRun } from '../../src/api/types';
 import { CliGitRunner } from '../../src/changes/gitRunner';
 import { BaseBranchCommands } from '../../src/commands/baseBranchCommands';
-import { cloneClientWorkspace, clientGit, writeFiles } from '../simulator/gitWorkspace';
+import { clientGit, writeFiles } from '../simulator/gitWorkspace';
 import { SIM, type CodegenSimulator } from '../simulator/simulator';
 import { call } from '../simulator/testing';
-import { hooks, script, ScriptedInteraction, startSimulatorFor, waitFor } from './helpers';
+import { freshWidgetsClone, hooks, script, ScriptedInteraction, startSimulatorFor, waitFor } from './helpers';
 
 const CREATE_PATH = `/v1/organizations/${SIM.orgId}/agent/run`;
 const INCLUDE = 'Include my uncommitted changes';
 const WITHOUT = 'Send without them';
 const README_STAGED = '# acme/widgets\n\nStaged line.\n';
 const README_WORKING = '# acme/widgets\n\nStaged line.\nUnstaged line on top.\n';
-
-interface GitApi {
-  openRepository(uri: vscode.Uri): Promise<unknown>;
-  getRepository(uri: vscode.Uri): { state: { HEAD?: { name?: string } } } | null;
-}
 
 /** Everything of the user's repository that must not change. */
 interface LocalState {
@@ -55,13 +50,7 @@ describe('Start from my uncommitted changes (git-backed simulator)', function ()
   beforeEach(async () => {
     sim = await startSimulatorFor({ gitRoot, runDurationMs: 60_000 });
     bare = sim.ensureGitRepository('acme/widgets');
-    fs.rmSync(clone, { recursive: true, force: true });
-    cloneClientWorkspace({ gitRoot, dir: clone });
-    const gitExtension = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
-    assert.ok(gitExtension);
-    const api = (await gitExtension.activate()).getAPI(1);
-    await api.openRepository(vscode.Uri.file(clone));
-    await waitFor(() => api.getRepository(vscode.Uri.file(clone))?.state.HEAD?.name === 'main', 'git to know the clone', 20_000);
+    await freshWidgetsClone(sim, gitRoot, clone);
     ({ ui, restore } = await script());
     makeUncommittedChanges();
   });
