@@ -51,11 +51,14 @@ describe('Exported API and URI handler (against the simulator)', () => {
     assert.strictEqual(ui.messages.length, 0, 'the API never asks the user anything');
   });
 
-  it('onDidChangeRunStatus fires once per transition (not for the first sighting), with the previous status and the PRs', async () => {
+  it('onDidChangeRunStatus fires once per transition (not for the first sighting), with the previous status and the PRs', async function () {
+    this.timeout(120_000);
     const seeded = sim.addRun({ prompt: 'Watched run', metadata: { title: 'Watched run' }, status: 'RUNNING' });
-    await vscode.commands.executeCommand('codegen.refreshRuns');
-    // After the suites before it, the standard class's budget (54 per 30 s, kept by the governor) may make this list wait.
-    await waitFor(() => api.getRuns().some((run) => run.id === seeded.id), 'the run in getRuns', 45_000);
+    // Right after the sign-in of beforeEach a refresh may land while the account switch settles: refresh until it is seen.
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('codegen.refreshRuns');
+      return api.getRuns().some((run) => run.id === seeded.id);
+    }, 'the run in getRuns', 45_000);
     const events: Array<{ runId: number; previousStatus: string | undefined; status: string | undefined; prs: number }> = [];
     const subscription = api.onDidChangeRunStatus((event) => events.push({ runId: event.runId, previousStatus: event.previousStatus, status: event.status, prs: event.pullRequests.length }));
     try {
