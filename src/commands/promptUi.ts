@@ -99,7 +99,7 @@ function showPromptPicker(request: PromptPickRequest): Promise<PromptPickResult 
       const items: PromptItem[] = [];
       if (typed) items.push({ label: `$(send) ${picker.value.trim()}`, description: vscode.l10n.t('Send this request'), action: 'send', alwaysShow: true });
       if (typed) items.push({ label: `$(organization) ${vscode.l10n.t('Send to several agents…')}`, description: vscode.l10n.t('the same request as 2 to 4 runs, to compare'), action: 'several', alwaysShow: true });
-      if (typed) items.push({ label: `$(git-commit) ${vscode.l10n.t('Start from my uncommitted changes…')}`, description: vscode.l10n.t('pushed as a new branch the agent starts from; your files stay as they are'), action: 'fromChanges', alwaysShow: true });
+      if (typed) items.push({ label: `$(git-commit) ${vscode.l10n.t('Start from my uncommitted changes…')}`, description: vscode.l10n.t('pushed as a branch the agent starts from'), action: 'fromChanges', alwaysShow: true });
       if (historyItems.length > 0) items.push({ label: vscode.l10n.t('Recent'), kind: vscode.QuickPickItemKind.Separator }, ...historyItems);
       if (request.templates.length > 0) items.push({ label: vscode.l10n.t('Templates'), kind: vscode.QuickPickItemKind.Separator }, ...templateItems(typed));
       picker.items = items;
