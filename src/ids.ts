@@ -80,6 +80,8 @@ export const Colors = {
 } as const;
 
 export const ContextKeys = {
+  /** Set once the session has read its token (activation): until then no welcome says "sign in". */
+  sessionKnown: 'codegen.sessionKnown',
   signedIn: 'codegen.signedIn',
   organizationSelected: 'codegen.organizationSelected',
   configurationError: 'codegen.configurationError',

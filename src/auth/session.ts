@@ -171,6 +171,7 @@ export class Session implements vscode.Disposable {
   private publish(): void {
     const state = this.state;
     this.contextKeys.set(ContextKeyIds.signedIn, state.signedIn);
+    this.contextKeys.set(ContextKeyIds.sessionKnown, state.initialized);
     this.contextKeys.set(ContextKeyIds.organizationSelected, state.organizationId !== undefined);
     this.contextKeys.set(ContextKeyIds.configurationError, state.configurationError !== undefined);
     this.stateEmitter.fire(state);

@@ -26,6 +26,7 @@ describe('Sign-in and settings (against the simulator)', () => {
   it('Set API token: a valid token is verified, stored, and signs in (one org picked without asking)', async () => {
     const h = await hooks();
     assert.strictEqual(h.contextKeys.get('codegen.signedIn'), false);
+    assert.strictEqual(h.contextKeys.get('codegen.sessionKnown'), true, 'the welcome may speak: the session has read its token');
     ui.inputAnswers.push('other-token');
     const result = await vscode.commands.executeCommand<boolean>('codegen.setToken');
     assert.strictEqual(result, true);
