@@ -155,7 +155,7 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     openMultiDiff: (title, resources) => surfaces.openMultiDiff(title, resources),
   });
   // One private ref per pull request a held run names; the others go.
-  const refsJanitor = new CodegenRefsJanitor(git.runner, localFolders, () => runs.store.runs.flatMap((run) => run.pullRequests.map((pr) => pr.url ?? '')), (listener) => runs.store.onDidChange(() => listener()), log);
+  const refsJanitor = new CodegenRefsJanitor(git.runner, localFolders, () => runs.store.runs.flatMap((run) => run.pullRequests.map((pr) => pr.url ?? '')), (listener) => runs.store.onDidChange(() => listener()), clock, log);
   context.subscriptions.push(refsJanitor);
   const prs = createPrCommands({ interaction, log, store: runs.store, actions });
   const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });

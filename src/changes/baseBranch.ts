@@ -42,7 +42,8 @@ export interface PublishedBaseBranch {
   headSha: string;
 }
 
-const MAX_DIFF_BYTES = 16 * 1024 * 1024;
+/** The largest diff of uncommitted changes sent: the secret scan reads all of it. */
+export const MAX_DIFF_BYTES = 16 * 1024 * 1024;
 
 /** True when anything is changed or untracked (ignored files do not count). */
 export async function hasUncommittedChanges(runner: GitRunner, root: string): Promise<boolean> {
@@ -67,7 +68,9 @@ export async function snapshotWorkingTree(runner: GitRunner, root: string): Prom
   const files = parseNameStatusZ(names.stdout);
   if (files.length === 0) throw new ChangesError('nothingToSend', 'The uncommitted changes add up to nothing: the files equal HEAD.');
   const diff = await mustSucceed(runner, root, ['diff-tree', '-p', '--no-ext-diff', '--no-textconv', '--no-color', state.headSha, tree], { timeoutMs: 60_000 });
-  return { root, headSha: state.headSha, branch: state.branch, tree, files, diff: diff.stdout.length > MAX_DIFF_BYTES ? diff.stdout.slice(0, MAX_DIFF_BYTES) : diff.stdout };
+  // The secret scan reads the whole diff: what it cannot read is not pushed.
+  if (diff.stdout.length > MAX_DIFF_BYTES) throw new ChangesError('nothingToSend', `Your uncommitted changes make a diff over ${MAX_DIFF_BYTES / 1024 / 1024} MB, too large to scan for secrets: commit or set aside the large files, then send again.`);
+  return { root, headSha: state.headSha, branch: state.branch, tree, files, diff: diff.stdout };
 }
 
 export interface PublishRequest {

@@ -1,18 +1,22 @@
 // Keeps the promise of the README: one private ref per pull request (refs/codegen/pulls/...), removed once no
-// run the extension holds names that pull request. A while after the runs change (they load at start, an
-// account switch or a refresh drops some) and when the workspace becomes trusted, every repository of the
-// workspace is pruned (pruneWorkspaceRefs). Never in an untrusted workspace: that would run git.
+// run the extension holds names that pull request. A while after the set of pull requests the held runs name
+// changes (an account switch or a refresh drops some; a status update does not count) and when the workspace
+// becomes trusted, every repository of the workspace is pruned (pruneWorkspaceRefs). Nothing at startup: the
+// set first seen is the baseline (no timer, no git). Never in an untrusted workspace: that would run git.
 import * as vscode from 'vscode';
 import { pruneWorkspaceRefs, type GitRunner } from '../changes';
+import type { Clock, TimerHandle } from '../util/clock';
 import type { Log } from '../util/log';
 
 /** How long after the last change of the runs the refs are pruned. */
 export const PRUNE_DELAY_MS = 10_000;
 
 export class CodegenRefsJanitor implements vscode.Disposable {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: TimerHandle | undefined;
   private readonly subscriptions: vscode.Disposable[];
   private disposed = false;
+  /** The held pull requests the refs were last pruned for (or first seen): a change of runs that keeps them prunes nothing. */
+  private heldSeen: string | undefined;
 
   constructor(
     private readonly runner: GitRunner,
@@ -20,9 +24,17 @@ export class CodegenRefsJanitor implements vscode.Disposable {
     /** The pull request urls of every run held. */
     private readonly heldPullRequestUrls: () => string[],
     onDidChangeRuns: (listener: () => void) => vscode.Disposable,
+    private readonly clock: Clock,
     private readonly log: Log,
   ) {
-    this.subscriptions = [onDidChangeRuns(() => this.schedule()), vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule())];
+    this.subscriptions = [onDidChangeRuns(() => this.runsChanged()), vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule())];
+  }
+
+  private runsChanged(): void {
+    const held = [...new Set(this.heldPullRequestUrls())].sort().join('\n');
+    if (this.heldSeen === undefined) this.heldSeen = held;
+    if (held === this.heldSeen) return;
+    this.heldSeen = held;
     this.schedule();
   }
 
@@ -39,8 +51,8 @@ export class CodegenRefsJanitor implements vscode.Disposable {
 
   private schedule(): void {
     if (this.disposed) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       void this.prune();
     }, PRUNE_DELAY_MS);
@@ -48,7 +60,7 @@ export class CodegenRefsJanitor implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
   }
 }

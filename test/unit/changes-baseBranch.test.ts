@@ -161,6 +161,13 @@ describe('changes: start from my uncommitted changes (base branch)', () => {
     });
   });
 
+  it('a diff too large for the secret scan to read whole is refused, not pushed half-scanned', async () => {
+    writeFiles(clone, { 'big.txt': `${'x'.repeat(99)}\n`.repeat(170_000) });
+    const before = userState();
+    await assert.rejects(snapshotWorkingTree(runner, clone), (error: unknown) => error instanceof ChangesError && /too large to scan for secrets/.test(error.message));
+    assert.deepEqual(userState(), before);
+  });
+
   it('the prompt sentence names the branch and commit, and the parser reads exactly that back', () => {
     const sentence = baseBranchSentence({ branch: 'codegen/base/abcdef0123', commit: 'a'.repeat(40) });
     assert.match(sentence, /Start from the branch `codegen\/base\/abcdef0123` \(commit a{40}\)/);
