@@ -10,6 +10,7 @@ import { TokenStore } from './auth/tokenStore';
 import { registerRunCommands } from './commands/runCommands';
 import { createAuthCommands } from './commands/authCommands';
 import { editorBringBackDoor, registerBringBackCommands } from './commands/bringBackCommands';
+import { throughBringBackDoor } from './commands/bringBackErrors';
 import { AttemptsCommands } from './commands/attemptsCommands';
 import { RunChangesCommands } from './commands/changesCommands';
 import { ChangesContentProvider } from './commands/changesContent';
@@ -158,6 +159,8 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
   const refsJanitor = new CodegenRefsJanitor(git.runner, localFolders, () => runs.store.runs.flatMap((run) => run.pullRequests.map((pr) => pr.url ?? '')), (listener) => runs.store.onDidChange(() => listener()), clock, log);
   context.subscriptions.push(refsJanitor);
   const prs = createPrCommands({ interaction, log, store: runs.store, actions });
+  // The one door of every command that runs git to bring work back (trust first, every failure explained).
+  const bringBackDoor = editorBringBackDoor(interaction, log, () => git.refreshAll());
   const chat = new CodegenChat({ sender, store: runs.store, actions, refreshSoon });
   const tools = new CodegenTools({ sender, store: runs.store, actions });
   context.subscriptions.push(
@@ -165,7 +168,7 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     vscode.commands.registerCommand(Commands.setToken, () => auth.setToken()),
     vscode.commands.registerCommand(Commands.signOut, () => auth.signOut()),
     vscode.commands.registerCommand(Commands.selectOrganization, () => auth.selectOrganization(false)),
-    ...registerBringBackCommands(changes, prs, editorBringBackDoor(interaction, log, () => git.refreshAll())),
+    ...registerBringBackCommands(changes, prs, bringBackDoor),
     // File contents at a commit for the review's diff editor: read-only, from git objects of the workspace's repositories.
     vscode.workspace.registerTextDocumentContentProvider(Views.changesScheme, new ChangesContentProvider(git.runner, localFolders)),
     // Delegate from where the work is found: quick fixes, TODO comments, chat, agent-mode tools.
@@ -179,7 +182,7 @@ export function activate(extensionContext: vscode.ExtensionContext): CodegenExte
     vscode.commands.registerCommand(Commands.runOnFile, (uri?: unknown) => sender.runOnFile(uri)),
     vscode.commands.registerCommand(Commands.newRun, () => sender.newRun()),
     vscode.commands.registerCommand(Commands.runWithAttempts, (uri?: unknown) => sender.runWithAttempts(uri)),
-    vscode.commands.registerCommand(Commands.compareAttempts, (argument?: unknown) => attempts.compare(argument)),
+    vscode.commands.registerCommand(Commands.compareAttempts, throughBringBackDoor(bringBackDoor, 'Compare attempts', (argument?: unknown) => attempts.compare(argument))),
     vscode.commands.registerCommand(Commands.chooseAttempt, (argument?: unknown) => attempts.choose(argument)),
   );
   // "Start from my uncommitted changes": the run's base branch, deleted from the remote after asking.

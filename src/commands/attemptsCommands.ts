@@ -7,12 +7,14 @@ import type { AgentRun, PullRequest, PullRequestState, PullRequestStateAnswer } 
 import { changedFiles, mergeBase, type FetchedBranch } from '../changes';
 import { attemptOf, attemptsOfGroup } from '../runs/attempts';
 import { hasChangesToBringBack, pullRequestNumber } from '../runs/runModel';
+import { Commands } from '../ids';
 import type { Interaction } from '../ui/interaction';
+import { serviceLabel } from '../util/serviceText';
 import type { Log } from '../util/log';
 import type { RunChangesCommands } from './changesCommands';
 
 export interface AttemptsDeps {
-  changes: Pick<RunChangesCommands, 'fetchRun' | 'recordFigures' | 'diffEntry' | 'review' | 'checkout' | 'apply'>;
+  changes: Pick<RunChangesCommands, 'fetchRun' | 'recordFigures' | 'diffEntry'>;
   runs(): readonly AgentRun[];
   get(runId: number): AgentRun | undefined;
   setPullRequestState(runId: number, prId: number, state: PullRequestState): Promise<PullRequestStateAnswer>;
@@ -124,7 +126,9 @@ export class AttemptsCommands {
       { title: vscode.l10n.t('Attempt {0} (run #{1}): what now?', tag.attempt, chosen.id) },
     );
     if (action === undefined) return undefined;
-    if (action !== 'none' && hasChangesToBringBack(chosen)) await this.deps.changes[action](chosen.id);
+    // Through the commands, so their one door checks trust and explains a failure (bringBackErrors.ts).
+    const command = { review: Commands.reviewChanges, checkout: Commands.checkoutChanges, apply: Commands.applyChanges } as const;
+    if (action !== 'none' && hasChangesToBringBack(chosen)) await vscode.commands.executeCommand(command[action], chosen.id);
     const others = attemptsOfGroup(this.deps.runs(), tag.group)
       .filter((run) => run.id !== chosen.id)
       .flatMap((run) => {
@@ -132,7 +136,7 @@ export class AttemptsCommands {
         return pr ? [{ run, pr }] : [];
       });
     if (others.length === 0) return [];
-    const list = others.map(({ run, pr }) => vscode.l10n.t('Attempt {0}: #{1} {2}', attemptOf(run)?.attempt ?? '?', pullRequestNumber(pr) ?? pr.id, pr.title ?? '')).join('\n');
+    const list = others.map(({ run, pr }) => vscode.l10n.t('Attempt {0}: #{1} {2}', attemptOf(run)?.attempt ?? '?', pullRequestNumber(pr) ?? pr.id, serviceLabel(pr.title, 120))).join('\n');
     const close = others.length === 1 ? vscode.l10n.t('Close it') : vscode.l10n.t('Close {0} pull requests', others.length);
     const answer = await ui.showMessage({
       severity: 'warning',
@@ -148,7 +152,7 @@ export class AttemptsCommands {
       try {
         const result = await this.deps.setPullRequestState(run.id, pr.id, 'closed');
         if (result.success) closed.push(pr.id);
-        else failed.push(`#${pullRequestNumber(pr) ?? pr.id}: ${result.error ?? 'refused'}`);
+        else failed.push(`#${pullRequestNumber(pr) ?? pr.id}: ${serviceLabel(result.error, 200) || 'refused'}`);
       } catch (error) {
         failed.push(`#${pullRequestNumber(pr) ?? pr.id}: ${error instanceof Error ? error.message : String(error)}`);
       }
