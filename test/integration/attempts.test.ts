@@ -3,13 +3,11 @@
 // attempts opens one multi-diff with the right files, and Choose closes exactly the other attempts' pull
 // requests after asking once (one PATCH each).
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { clientGit } from '../simulator/gitWorkspace';
 import { SIM, type CodegenSimulator } from '../simulator/simulator';
-import { freshWidgetsClone, hooks, script, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
+import { freshWidgetsClone, gitSuitePaths, hooks, script, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
 
 const CREATE_PATH = `/v1/organizations/${SIM.orgId}/agent/run`;
 
@@ -28,12 +26,7 @@ describe('Several agents on one request (git-backed simulator)', function () {
   let gitRoot: string;
   let clone: string;
 
-  before(() => {
-    gitRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-git-root-'));
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the in-host workspace has a folder');
-    clone = path.join(folder.uri.fsPath, 'widgets');
-  });
+  before(() => ({ gitRoot, clone } = gitSuitePaths()));
 
   beforeEach(async () => {
     sim = await startSimulatorFor({ gitRoot, runDurationMs: 60_000 });

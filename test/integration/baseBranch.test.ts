@@ -5,7 +5,6 @@
 // nothing; a refused push sends nothing and leaves nothing; a closed PR asks to delete the branch.
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AgentRun } from '../../src/api/types';
@@ -14,7 +13,7 @@ import { BaseBranchCommands } from '../../src/commands/baseBranchCommands';
 import { clientGit, writeFiles } from '../simulator/gitWorkspace';
 import { SIM, type CodegenSimulator } from '../simulator/simulator';
 import { call } from '../simulator/testing';
-import { freshWidgetsClone, hooks, script, ScriptedInteraction, startSimulatorFor, waitFor } from './helpers';
+import { freshWidgetsClone, gitSuitePaths, hooks, script, ScriptedInteraction, startSimulatorFor, waitFor } from './helpers';
 
 const CREATE_PATH = `/v1/organizations/${SIM.orgId}/agent/run`;
 const INCLUDE = 'Include my uncommitted changes';
@@ -40,12 +39,7 @@ describe('Start from my uncommitted changes (git-backed simulator)', function ()
   let clone: string;
   let bare: string;
 
-  before(() => {
-    gitRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-git-root-'));
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the in-host workspace has a folder');
-    clone = path.join(folder.uri.fsPath, 'widgets');
-  });
+  before(() => ({ gitRoot, clone } = gitSuitePaths()));
 
   beforeEach(async () => {
     sim = await startSimulatorFor({ gitRoot, runDurationMs: 60_000 });

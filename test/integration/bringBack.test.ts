@@ -5,14 +5,13 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { accountKey, parsePersistedRuns } from '../../src/runs/persistence';
 import { pullRequestRef } from '../../src/changes/fetchBranch';
 import { clientGit } from '../simulator/gitWorkspace';
 import { runBranchChanges, SIM, type CodegenSimulator } from '../simulator/simulator';
-import { freshWidgetsClone, hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
+import { freshWidgetsClone, gitSuitePaths, hooks, script, setSetting, startSimulatorFor, waitFor, type ScriptedInteraction } from './helpers';
 
 function multiDiffTabs(): Array<{ label: string; diffs: Array<{ original?: vscode.Uri; modified?: vscode.Uri }> }> {
   return vscode.window.tabGroups.all
@@ -30,12 +29,7 @@ describe('Bring the work back (git-backed simulator)', function () {
   let clone: string;
   const git = (...args: string[]): string => clientGit(clone, args).trim();
 
-  before(() => {
-    gitRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-git-root-'));
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the in-host workspace has a folder');
-    clone = path.join(folder.uri.fsPath, 'widgets');
-  });
+  before(() => ({ gitRoot, clone } = gitSuitePaths()));
 
   beforeEach(async () => {
     sim = await startSimulatorFor({ gitRoot, runDurationMs: 60_000 });

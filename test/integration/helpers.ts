@@ -16,6 +16,8 @@ import type {
 } from '../../src/ui/interaction';
 import type { TestHooks } from '../../src/testHooks';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { cloneClientWorkspace } from '../simulator/gitWorkspace';
 import { CodegenSimulator } from '../simulator/simulator';
 
@@ -137,6 +139,13 @@ export async function startSimulatorFor(options: { signIn?: boolean; token?: str
 interface GitApi {
   openRepository(uri: vscode.Uri): Promise<unknown>;
   getRepository(uri: vscode.Uri): { state: { HEAD?: { name?: string } } } | null;
+}
+
+/** Where a git-backed suite keeps the simulator's bare repositories (a new temp folder) and its clone (in the workspace folder). */
+export function gitSuitePaths(): { gitRoot: string; clone: string } {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the in-host workspace has a folder');
+  return { gitRoot: fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-git-root-')), clone: path.join(folder.uri.fsPath, 'widgets') };
 }
 
 /** A fresh clone of the simulator's acme/widgets at `clone` (gone first), known to VS Code's git and on main. */

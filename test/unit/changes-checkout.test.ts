@@ -6,11 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeClock } from '../../src/util/clock';
-import { stashAndSwitch, stashMessage, switchBack, type SwitchResult } from '../../src/changes/checkout';
+import { stashAndSwitch, stashMessage, switchBack } from '../../src/changes/checkout';
 import { ChangesError } from '../../src/changes/errors';
 import { fetchRunBranch, type FetchedBranch } from '../../src/changes/fetchBranch';
 import { CliGitRunner, type GitRunner } from '../../src/changes/gitRunner';
 import { addWorktree } from '../../src/changes/worktree';
+import { assertDirtyAsMade as assertDirtyIn, makeDirty as makeDirtyIn, switched } from './checkoutFixtures';
 import { clientGit, cloneClientWorkspace, writeFiles } from '../simulator/gitWorkspace';
 import { CodegenSimulator, GIT_BASE_FILES, runBranchChanges } from '../simulator/simulator';
 
@@ -45,19 +46,9 @@ describe('changes: check out a PR branch', () => {
   const git = (...args: string[]) => clientGit(clone, args).trim();
   const read = (file: string, root = clone) => readFileSync(path.join(root, ...file.split('/')), 'utf8');
   const request = () => ({ branch: fetched.branch, tipSha: fetched.tipSha, runId, remoteName: 'origin' });
-  const switched = (result: SwitchResult) => {
-    assert.equal(result.kind, 'switched', JSON.stringify(result));
-    if (result.kind !== 'switched') throw new Error('unreachable');
-    return result;
-  };
-  const makeDirty = () => {
-    writeFiles(clone, { 'README.md': 'my unstaged edit\n', 'src/util.ts': 'my staged edit\n', 'notes/todo.txt': 'my untracked file\n' });
-    git('add', 'src/util.ts');
-  };
+  const makeDirty = () => makeDirtyIn(clone);
   const assertDirtyAsMade = () => {
-    assert.equal(read('README.md'), 'my unstaged edit\n');
-    assert.equal(git('show', ':src/util.ts'), 'my staged edit', 'the staged edit is in the index');
-    assert.equal(read('notes/todo.txt'), 'my untracked file\n');
+    assertDirtyIn(clone);
     assert.deepEqual(clientGit(clone, ['status', '--porcelain', '--untracked-files=all']).split('\n'), [' M README.md', 'M  src/util.ts', '?? notes/todo.txt', '']);
   };
 

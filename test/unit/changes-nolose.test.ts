@@ -8,13 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeClock } from '../../src/util/clock';
-import { stashAndSwitch, stashMessage, switchBack, type SwitchResult } from '../../src/changes/checkout';
+import { stashAndSwitch, stashMessage, switchBack } from '../../src/changes/checkout';
 import { ChangesError } from '../../src/changes/errors';
 import { fetchRunBranch, type FetchedBranch } from '../../src/changes/fetchBranch';
 import { CliGitRunner, type GitRunner } from '../../src/changes/gitRunner';
 import { codegenStashes } from '../../src/changes/stashes';
 import { checkOutAndRecord, switchBackAndRecord, WhereYouWere, type StateMemento } from '../../src/changes/whereYouWere';
 import { addWorktree } from '../../src/changes/worktree';
+import { assertDirtyAsMade as assertDirtyIn, makeDirty as makeDirtyIn, switched } from './checkoutFixtures';
 import { clientGit, cloneClientWorkspace, writeFiles } from '../simulator/gitWorkspace';
 import { pullRequestHeadRef } from '../simulator/git';
 import { CodegenSimulator } from '../simulator/simulator';
@@ -68,19 +69,9 @@ describe('changes: check out and switch back lose nothing', () => {
   const git = (...args: string[]) => clientGit(clone, args).trim();
   const read = (file: string) => readFileSync(path.join(clone, ...file.split('/')), 'utf8');
   const request = (from: FetchedBranch = fetched, id = runId) => ({ branch: from.branch, tipSha: from.tipSha, runId: id, remoteName: 'origin' });
-  const switched = (result: SwitchResult) => {
-    assert.equal(result.kind, 'switched', JSON.stringify(result));
-    if (result.kind !== 'switched') throw new Error('unreachable');
-    return result;
-  };
-  const makeDirty = () => {
-    writeFiles(clone, { 'README.md': 'my unstaged edit\n', 'src/util.ts': 'my staged edit\n', 'notes/todo.txt': 'my untracked file\n' });
-    git('add', 'src/util.ts');
-  };
+  const makeDirty = () => makeDirtyIn(clone);
   const assertDirtyAsMade = () => {
-    assert.equal(read('README.md'), 'my unstaged edit\n');
-    assert.equal(git('show', ':src/util.ts'), 'my staged edit', 'the staged edit is in the index');
-    assert.equal(read('notes/todo.txt'), 'my untracked file\n');
+    assertDirtyIn(clone);
   };
   const ignoreLocally = (pattern: string) => writeFileSync(path.join(clone, '.git', 'info', 'exclude'), `${pattern}\n`);
   /** The agent's follow-up rebased (amended) the branch and force-pushed it. */
