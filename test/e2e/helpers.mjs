@@ -51,6 +51,9 @@ export function workbenchHelpers({ page, server, sim, shots, lap, blocked }) {
     const setToken = page.locator('.part.sidebar .welcome-view-content').getByRole('button', { name: 'Set API token' });
     const tree = page.locator('.part.sidebar .monaco-list-row').first();
     await Promise.race([setToken.waitFor({ timeout: 20000 }), tree.waitFor({ timeout: 20000 })]);
+    // Right after a window reload code-server's secret storage may answer "no token" to the extension for several
+    // seconds, then report the stored one (seen after the review scenario's reload): wait for that before signing in.
+    if (await setToken.isVisible()) await tree.waitFor({ timeout: 25000 }).catch(() => {});
     if (!(await setToken.isVisible())) return;
     await helpers.runCommand('Codegen: Set API token');
     await page.locator('.quick-input-widget input[type="password"]').fill('test-token');
