@@ -159,9 +159,12 @@ describe('Runs view (against the simulator)', () => {
     await waitFor(() => h.runs.poller() !== before, 'a poller for the new account');
     sim.clearRequests();
     await vscode.commands.executeCommand('codegen.refreshRuns');
+    // The simulator records a request when it answers: the old poller's list, already out when the token changed,
+    // may be recorded after this refresh's (its answer is dropped: another generation). The new one asks for user 8.
     const lists = sim.requests.filter((r) => r.path === '/v1/organizations/1/agent/runs');
     assert.ok(lists.length >= 1);
-    assert.strictEqual(lists[lists.length - 1]!.query.user_id, '8', 'the list is asked for user 8 (other-token), not user 7');
+    assert.ok(lists.some((r) => r.query.user_id === '8'), `the list is asked for user 8 (other-token): ${JSON.stringify(lists.map((r) => r.query.user_id))}`);
+    assert.ok(lists.filter((r) => r.query.user_id === '7').length <= 1, 'at most the one list already out asks for user 7');
   });
 
   it('ban checks asks first, says it stops every agent, and reaches the simulator only when confirmed', async () => {
