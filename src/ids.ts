@@ -130,8 +130,10 @@ export const StateKeys = {
 } as const;
 
 export const SecretKeys = {
-  token: 'codegen.apiToken',
-  tokenOwner: 'codegen.apiTokenOwner',
-  /** The owner's name as the Accounts menu shows it, kept with the token: no request at startup. */
-  tokenOwnerLabel: 'codegen.apiTokenOwnerLabel',
+  /** The token with its user id and account label, as one JSON record written in one call. */
+  account: 'codegen.account',
+  /** Where earlier releases kept the token, its owner and the owner's label: read once, then moved. */
+  legacyToken: 'codegen.apiToken',
+  legacyTokenOwner: 'codegen.apiTokenOwner',
+  legacyTokenOwnerLabel: 'codegen.apiTokenOwnerLabel',
 } as const;

@@ -155,7 +155,7 @@ export class Session implements vscode.Disposable {
   private learnOwner(token: string, user: User): void {
     if (token !== this.lastToken) return;
     void this.tokens.getOwnerLabel().then((label) => {
-      if (label !== accountLabel(user) || this.userId !== user.id) void this.tokens.setOwner(user.id, accountLabel(user));
+      if (label !== accountLabel(user) || this.userId !== user.id) void this.tokens.setOwner(user.id, accountLabel(user), token);
     });
     if (this.userId === user.id) return;
     this.userId = user.id;

@@ -29,7 +29,7 @@ describe('Activation', () => {
   it('at startup it reads only its token and saved state, and keeps no timer', async () => {
     const h = await hooks();
     const startup = await h.startup();
-    const allowed = new Set([`secrets:${SecretKeys.token}`, `secrets:${SecretKeys.tokenOwner}`, `secrets:${SecretKeys.tokenOwnerLabel}`, `globalState:${StateKeys.runsCache}`, `globalState:${StateKeys.runsFilter}`]);
+    const allowed = new Set([`secrets:${SecretKeys.account}`, `secrets:${SecretKeys.legacyToken}`, `secrets:${SecretKeys.legacyTokenOwner}`, `secrets:${SecretKeys.legacyTokenOwnerLabel}`, `globalState:${StateKeys.runsCache}`, `globalState:${StateKeys.runsFilter}`]);
     assert.deepStrictEqual(startup.reads.filter((key) => !allowed.has(key)), [], `reads: ${startup.reads.join(', ')}`);
     assert.ok(startup.reads.some((key) => key.startsWith('secrets:')), `the token is read: ${startup.reads.join(', ')}`);
     assert.strictEqual(startup.pendingTimers, 0, 'a timer waits at startup');
