@@ -16,6 +16,7 @@ export { codegenStashes, KeptStashError } from './stashes';
 export { checkOutAndRecord, switchBackAndRecord, WhereYouWere, type Departure, type StateMemento, type SwitchBackOutcome } from './whereYouWere';
 export { ChangesError, filesGitNamed, isChangesError, nameFiles, sanitizeGitMessage, UNTRUSTED_WORKSPACE_MESSAGE, untrustedWorkspaceError, type ChangesErrorKind } from './errors';
 export { classifyFetchFailure, CODEGEN_REF_PREFIX, fetchRunBranch, pruneCodegenRefs, pruneWorkspaceRefs, PULL_REQUEST_REF_PREFIX, pullRequestRef, pullRequestSource, type FetchedBranch, type FetchRunBranchRequest, type RunBranchTarget } from './fetchBranch';
+export { forkBranchName, pullRequestLocalBranch, type PullRequestLocalBranch } from './pullRequestBranch';
 export { CliGitRunner, DEFAULT_GIT_TIMEOUT_MS, GIT_GLOBAL_ARGS, gitEnvironment, mustSucceed, type CliGitRunnerOptions, type GitResult, type GitRunner, type GitRunOptions } from './gitRunner';
 export { backupBranchName, planLocalBranch, type LocalBranchPlan } from './localBranch';
 export {

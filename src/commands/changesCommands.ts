@@ -11,6 +11,7 @@ import {
   compareWithHead,
   diffFigures,
   fetchRunBranch,
+  pullRequestLocalBranch,
   workingTreeState,
   type ChangedFile,
   type FetchedBranch,
@@ -103,6 +104,8 @@ export class RunChangesCommands {
     // The commit fetched (or the one reviewed, if the branch moved since): never the private ref, which may move meanwhile.
     const tipSha = await this.flow.chooseTip(target.run, fetched);
     if (tipSha === undefined) return vscode.l10n.t('Cancelled: nothing changed.');
+    // A fork's pull request is not checked out under its head name (often the user's own main).
+    const local = await pullRequestLocalBranch(this.runner, fetched, target.pr.url);
     const state = await workingTreeState(this.runner, fetched.root);
     let useWorktree = false;
     if (state.dirty) {
@@ -112,14 +115,14 @@ export class RunChangesCommands {
         severity: 'warning',
         modal: true,
         message: vscode.l10n.t('You have uncommitted changes in {0}.', path.basename(fetched.root)),
-        detail: vscode.l10n.t('{0} files are changed or untracked. Stash them (with a message naming run #{1}) and switch to {2}, or check {2} out in a new worktree opened in a new window, leaving this one as it is.', state.changed.length + state.untracked.length, target.run.id, fetched.branch),
+        detail: vscode.l10n.t('{0} files are changed or untracked. Stash them (with a message naming run #{1}) and switch to {2}, or check {2} out in a new worktree opened in a new window, leaving this one as it is.', state.changed.length + state.untracked.length, target.run.id, local.name),
         actions: [stash, worktree],
       });
       if (choice !== stash && choice !== worktree) return vscode.l10n.t('Cancelled: nothing changed.');
       useWorktree = choice === worktree;
     }
     this.deps.markReviewed(target.run.id);
-    return useWorktree ? this.flow.inWorktree(target.run, fetched, tipSha) : this.flow.switchTo(target.run, fetched, tipSha);
+    return useWorktree ? this.flow.inWorktree(target.run, fetched, tipSha, local) : this.flow.switchTo(target.run, fetched, tipSha, local);
   }
 
   /** Switch back to the branch the last checkout left (recorded across reloads), restoring its stash. */

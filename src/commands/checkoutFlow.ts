@@ -14,11 +14,13 @@ import {
   switchBackAndRecord,
   WhereYouWere,
   type FetchedBranch,
+  type PullRequestLocalBranch,
   type GitRunner,
   type PreviousHead,
   type SavedStash,
   type StateMemento,
   type SwitchResult,
+  type WorktreeRequest,
 } from '../changes';
 import { Commands } from '../ids';
 import type { Interaction } from '../ui/interaction';
@@ -64,23 +66,16 @@ export class CheckoutFlow {
     return choice === latest ? fetched.tipSha : choice === reviewed ? seen : undefined;
   }
 
-  async switchTo(run: AgentRun, fetched: FetchedBranch, tipSha: string): Promise<string | undefined> {
+  async switchTo(run: AgentRun, fetched: FetchedBranch, tipSha: string, local: PullRequestLocalBranch): Promise<string | undefined> {
     const ui = this.deps.interaction;
-    const request = { branch: fetched.branch, tipSha, runId: run.id, remoteName: fetched.remote.name };
+    const request = { branch: local.name, tipSha, runId: run.id, ...(local.upstreamRemote !== undefined ? { remoteName: local.upstreamRemote } : {}) };
     let result: SwitchResult;
     try {
       result = await checkOutAndRecord(this.deps.runner(), this.where, fetched.root, request);
       if (result.kind === 'diverged') {
-        const reset = vscode.l10n.t('Reset, keeping a backup branch');
-        const choice = await ui.showMessage({
-          severity: 'warning',
-          modal: true,
-          message: vscode.l10n.t('Your local branch {0} has commits the pull request branch does not have.', result.branch),
-          detail: vscode.l10n.t('The pull request branch was probably rewritten (force-pushed). Reset {0} to it? Your local commits are kept first on the branch {1}; uncommitted changes are stashed as for any checkout. Or cancel: nothing changes.', result.branch, result.backup),
-          actions: [reset],
-        });
-        if (choice !== reset) return vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed.', result.branch);
-        result = await checkOutAndRecord(this.deps.runner(), this.where, fetched.root, { ...request, resetDiverged: { localSha: result.localSha, backup: result.backup } });
+        const resetDiverged = await this.askReset(result);
+        if (!resetDiverged) return vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed.', result.branch);
+        result = await checkOutAndRecord(this.deps.runner(), this.where, fetched.root, { ...request, resetDiverged });
       }
     } finally {
       await this.deps.refresh(fetched.root);
@@ -127,16 +122,27 @@ export class CheckoutFlow {
     }
   }
 
-  async inWorktree(run: AgentRun, fetched: FetchedBranch, tipSha: string): Promise<string | undefined> {
+  async inWorktree(run: AgentRun, fetched: FetchedBranch, tipSha: string, local: PullRequestLocalBranch): Promise<string | undefined> {
     const dir = path.join(path.dirname(fetched.root), `${path.basename(fetched.root)}-codegen-run-${run.id}`);
-    const ownTip = this.where.ownTip(fetched.root, fetched.branch);
-    const result = await addWorktree(this.deps.runner(), fetched.root, { dir, branch: fetched.branch, tipSha, remoteName: fetched.remote.name, ...(ownTip !== undefined ? { ownTip } : {}) });
+    const ownTip = this.where.ownTip(fetched.root, local.name);
+    const request: WorktreeRequest = {
+      dir, branch: local.name, tipSha,
+      ...(local.upstreamRemote !== undefined ? { remoteName: local.upstreamRemote } : {}),
+      ...(ownTip !== undefined ? { ownTip } : {}),
+    };
+    let result = await addWorktree(this.deps.runner(), fetched.root, request);
+    if (result.kind === 'diverged') {
+      const resetDiverged = await this.askReset(result);
+      if (!resetDiverged) return vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed.', result.branch);
+      result = await addWorktree(this.deps.runner(), fetched.root, { ...request, resetDiverged });
+    }
     const ui = this.deps.interaction;
     if (result.kind === 'added') {
       if (result.createdBranch || result.fastForwarded || result.movedFrom !== undefined) await this.where.setOwnTip(fetched.root, result.branch, result.tipSha);
       this.deps.log.info(`Worktree for run ${run.id}: ${result.path} on ${result.branch}.`);
       await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(result.path), { forceNewWindow: true });
-      return vscode.l10n.t('Checked out {0} in {1} (a new window); this window is unchanged.', result.branch, result.path);
+      const moved = result.backup !== undefined ? vscode.l10n.t(' {0} was reset to the pull request branch; its commits are on {1}.', result.branch, result.backup) : '';
+      return vscode.l10n.t('Checked out {0} in {1} (a new window); this window is unchanged.', result.branch, result.path) + moved;
     }
     const message =
       result.kind === 'pathNotEmpty'
@@ -146,6 +152,19 @@ export class CheckoutFlow {
           : vscode.l10n.t('Your local branch {0} has commits the pull request branch does not: nothing changed.', result.branch);
     void ui.showMessage({ severity: 'warning', message });
     return message;
+  }
+
+  /** A local branch with commits the PR branch lacks (it was force-pushed): reset it, after a backup branch keeps them? */
+  private async askReset(diverged: { branch: string; localSha: string; backup: string }): Promise<{ localSha: string; backup: string } | undefined> {
+    const reset = vscode.l10n.t('Reset, keeping a backup branch');
+    const choice = await this.deps.interaction.showMessage({
+      severity: 'warning',
+      modal: true,
+      message: vscode.l10n.t('Your local branch {0} has commits the pull request branch does not have.', diverged.branch),
+      detail: vscode.l10n.t('The pull request branch was probably rewritten (force-pushed). Reset {0} to it? Your local commits are kept first on the branch {1}; uncommitted changes are stashed as for any checkout. Or cancel: nothing changes.', diverged.branch, diverged.backup),
+      actions: [reset],
+    });
+    return choice === reset ? { localSha: diverged.localSha, backup: diverged.backup } : undefined;
   }
 
   /** Back from the last checkout in `root` (default: the latest one recorded), restoring its stash. */

@@ -26,6 +26,7 @@ export interface ControlTarget {
   gitInfo(runId: number): SimGitInfo | undefined;
   deleteRunBranch(runId: number): boolean;
   pushRunCommit(runId: number, input: SimCommitInput): boolean;
+  forcePushRunBranch(runId: number): boolean;
 }
 
 export interface ControlRequest {
@@ -71,7 +72,7 @@ function route(target: ControlTarget, { method, path, query, body }: ControlRequ
   const runMatch = /^\/_sim\/runs\/(\d+)(\/status)?$/.exec(path);
   const reposMatch = /^\/_sim\/orgs\/(\d+)\/repos$/.exec(path);
   const avatarMatch = /^\/_sim\/avatar\/(\d+)\.svg$/.exec(path);
-  const gitMatch = /^\/_sim\/runs\/(\d+)\/git(\/branch|\/commits)?$/.exec(path);
+  const gitMatch = /^\/_sim\/runs\/(\d+)\/git(\/branch|\/commits|\/force-push)?$/.exec(path);
   if (gitMatch) return routeGit(target, method, Number(gitMatch[1]), gitMatch[2] ?? '', body);
   const key = `${method} ${runMatch ? (runMatch[2] ? '/_sim/runs/:id/status' : '/_sim/runs/:id') : reposMatch ? '/_sim/orgs/:id/repos' : avatarMatch ? '/_sim/avatar' : path}`;
   switch (key) {
@@ -123,10 +124,10 @@ function route(target: ControlTarget, { method, path, query, body }: ControlRequ
   }
 }
 
-/** `GET /_sim/runs/:id/git`, `DELETE /_sim/runs/:id/git/branch`, `POST /_sim/runs/:id/git/commits`. */
+/** `GET /_sim/runs/:id/git`, `DELETE /_sim/runs/:id/git/branch`, `POST /_sim/runs/:id/git/commits`, `POST /_sim/runs/:id/git/force-push`. */
 function routeGit(target: ControlTarget, method: string, runId: number, tail: string, body: ParsedBody): SimResponse {
   const key = `${method} ${tail}`;
-  if (key !== 'GET ' && key !== 'DELETE /branch' && key !== 'POST /commits') return notFound(`no control endpoint ${method} /_sim/runs/${runId}/git${tail}`);
+  if (key !== 'GET ' && key !== 'DELETE /branch' && key !== 'POST /commits' && key !== 'POST /force-push') return notFound(`no control endpoint ${method} /_sim/runs/${runId}/git${tail}`);
   if (!target.gitEnabled) return notFound('the simulator runs without a git root (option gitRoot, CLI --git-root DIR)');
   if (!target.getRun(runId)) return notFound(`no run ${runId}`);
   if (key === 'DELETE /branch' && !target.deleteRunBranch(runId)) {
@@ -134,6 +135,9 @@ function routeGit(target: ControlTarget, method: string, runId: number, tail: st
   }
   if (key === 'POST /commits' && !target.pushRunCommit(runId, commitInput(body))) {
     return conflict(`run ${runId} has no branch to commit to: its PR has not appeared yet, or the branch was deleted`);
+  }
+  if (key === 'POST /force-push' && !target.forcePushRunBranch(runId)) {
+    return conflict(`run ${runId} has no branch to rewrite: its PR has not appeared yet, or the branch was deleted`);
   }
   const info = target.gitInfo(runId);
   return info ? ok(info) : notFound(`run ${runId} works in a repository whose name cannot be a bare repository folder`);

@@ -75,6 +75,11 @@ export class SimulatorControlClient {
     return this.call('POST', `/_sim/runs/${runId}/git/commits`, input);
   }
 
+  /** The agent force-pushes the run's PR branch (rewritten on its base); answers the git info after. */
+  forcePushRunBranch(runId: number): Promise<SimGitInfo> {
+    return this.call('POST', `/_sim/runs/${runId}/git/force-push`);
+  }
+
   async reset(): Promise<void> {
     await this.call('POST', '/_sim/reset');
   }

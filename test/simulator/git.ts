@@ -145,18 +145,42 @@ export class SimGitRepos {
   /**
    * Pushes the run's branch once (its PR just appeared); later calls do nothing, also after a delete. With
    * `startBranch` (the base branch the prompt names, see src/changes/baseBranchPrompt.ts) present in the bare
-   * repository, the branch is built on top of it, as the agent is asked to; otherwise on main.
+   * repository, the branch is built on top of it, as the agent is asked to; otherwise on main. `fromFork`:
+   * the branch lives in a fork, so the base repository holds only the PR's own ref (as after a delete).
    */
-  publishRun(runId: number, repoFullName: string, atMs: number, startBranch?: string): void {
+  publishRun(runId: number, repoFullName: string, atMs: number, startBranch?: string, fromFork = false): void {
     if (this.branches.get(runId)?.pushed) return;
     const bare = this.ensureRepo(repoFullName);
     const base = (startBranch === undefined ? undefined : startSha(bare, startBranch)) ?? this.baseShas.get(repoFullName) ?? '';
     const changes = runBranchChanges(runId);
     const first = commitOnto(bare, base, { [changes.added.path]: changes.added.content, [changes.modified.path]: changes.modified.after }, `Run ${runId}: add ${changes.added.path}, update ${changes.modified.path}`, atMs);
     const second = commitOnto(bare, first, { [changes.deleted.path]: null, [changes.renamed.from]: null, [changes.renamed.to]: changes.renamed.content }, `Run ${runId}: remove ${changes.deleted.path}, rename ${changes.renamed.from}`, atMs);
-    git(bare, ['update-ref', `refs/heads/${runBranchName(runId)}`, second, '']);
+    if (!fromFork) git(bare, ['update-ref', `refs/heads/${runBranchName(runId)}`, second, '']);
     git(bare, ['update-ref', pullRequestHeadRef(runId), second]);
-    this.branches.set(runId, { repoFullName, pushed: true, deleted: false, commits: 2 });
+    this.branches.set(runId, { repoFullName, pushed: true, deleted: fromFork, commits: 2 });
+  }
+
+  /**
+   * The agent force-pushes: the branch is rewritten as one commit on its base with the run's changes and
+   * `notes/rewritten.md` (the old tip is no ancestor of the new one). False when there is no branch.
+   */
+  forcePush(runId: number, atMs: number): boolean {
+    const branch = this.branches.get(runId);
+    if (!branch?.pushed || branch.deleted) return false;
+    const bare = this.barePath(branch.repoFullName);
+    const ref = `refs/heads/${runBranchName(runId)}`;
+    const tip = git(bare, ['rev-parse', '--verify', ref]).trim();
+    const base = git(bare, ['rev-parse', '--verify', `${tip}~${branch.commits}`]).trim();
+    const changes = runBranchChanges(runId);
+    const files = {
+      [changes.added.path]: changes.added.content, [changes.modified.path]: changes.modified.after, [changes.deleted.path]: null,
+      [changes.renamed.from]: null, [changes.renamed.to]: changes.renamed.content, 'notes/rewritten.md': `Run ${runId}, rewritten.\n`,
+    };
+    const sha = commitOnto(bare, base, files, `Run ${runId}: all changes, rewritten`, atMs);
+    git(bare, ['update-ref', ref, sha, tip]);
+    git(bare, ['update-ref', pullRequestHeadRef(runId), sha]);
+    branch.commits = 1;
+    return true;
   }
 
   /** Deletes the run's branch from its bare repository ("deleted after merge"; its refs/pull/<n>/head stays, as on GitHub). False when it was never pushed. */

@@ -48,7 +48,7 @@ export interface RunRecord {
   removedFromPr: boolean;
   followUps: SimFollowUp[];
   prMode: 'auto' | 'always' | 'never';
-  prDetails: { state: string; merged: boolean; title?: string };
+  prDetails: { state: string; merged: boolean; title?: string; headBranch?: string };
   /** Summary and result to answer instead of the generated ones, once the run is complete. */
   texts?: { summary?: string; result?: string };
 }
@@ -120,7 +120,7 @@ export function pullRequestOf(run: RunRecord, now: number): ApiPullRequest | nul
     title: run.prDetails.title ?? titleFromPrompt(run.prompt),
     url: `https://github.com/${run.effectiveRepoFullName}/pull/${number}`,
     created_at: new Date(appearsAt).toISOString(),
-    head_branch_name: `codegen/run-${run.id}`,
+    head_branch_name: run.prDetails.headBranch ?? `codegen/run-${run.id}`,
     state: run.prDetails.state,
     merged: run.prDetails.merged,
   };

@@ -195,6 +195,12 @@ export class CodegenSimulator implements ControlTarget {
     return run ? this.state.pushRunCommit(run, input) : false;
   }
 
+  /** The agent force-pushes the run's PR branch: rewritten on its base, the old tip no ancestor. False when there is no branch. */
+  forcePushRunBranch(runId: number): boolean {
+    const run = this.state.run(runId);
+    return run ? this.state.forcePushRunBranch(run) : false;
+  }
+
   /** Back to the seeded initial state: runs, repositories, config, faults, rate windows, recorded requests, bare repositories. */
   reset(): void {
     this.state.reset();

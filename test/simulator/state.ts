@@ -162,7 +162,7 @@ export class SimState {
   /** The run's PR now; the first time it is there, its branch is pushed to the bare repository (with gitRoot). */
   pullRequest(run: RunRecord): ApiPullRequest | null {
     const pullRequest = pullRequestOf(run, this.now());
-    if (pullRequest && this.git?.handles(run.effectiveRepoFullName)) this.git.publishRun(run.id, run.effectiveRepoFullName, Date.parse(pullRequest.created_at), parseBaseBranchSentence(run.prompt)?.branch);
+    if (pullRequest && this.git?.handles(run.effectiveRepoFullName)) this.git.publishRun(run.id, run.effectiveRepoFullName, Date.parse(pullRequest.created_at), parseBaseBranchSentence(run.prompt)?.branch, run.prDetails.headBranch !== undefined);
     // Several agents on one request: each attempt's branch differs (see SimGitRepos.publishAttempt).
     const attempt = run.metadata?.['attempt'];
     if (pullRequest && this.git?.handles(run.effectiveRepoFullName) && typeof run.metadata?.['attempt_group'] === 'string' && typeof attempt === 'number') this.git.publishAttempt(run.id, attempt, Date.parse(pullRequest.created_at));
@@ -184,6 +184,11 @@ export class SimState {
   pushRunCommit(run: RunRecord, input: SimCommitInput): boolean {
     this.pullRequest(run);
     return this.git?.pushCommit(run.id, input, this.now()) ?? false;
+  }
+
+  forcePushRunBranch(run: RunRecord): boolean {
+    this.pullRequest(run);
+    return this.git?.forcePush(run.id, this.now()) ?? false;
   }
 
   /**

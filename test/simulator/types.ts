@@ -95,8 +95,12 @@ export interface SimRunSeed {
   finalStatus: string;
   /** Number of log entries of the initial phase (default 24..40). Use 10_000 for virtualization tests. */
   logCount: number;
-  /** true: PR from the start; false: never; object: PR from the start with these details. Default: at ~70%. */
-  pullRequest: boolean | { state?: string; merged?: boolean; title?: string };
+  /**
+   * true: PR from the start; false: never; object: PR from the start with these details. Default: at ~70%.
+   * `headBranch`: the PR comes from a fork whose branch has this name (often `main`): the base repository
+   * gets no branch for it, only `refs/pull/<n>/head`.
+   */
+  pullRequest: boolean | { state?: string; merged?: boolean; title?: string; headBranch?: string };
   /** Duration of the initial phase (default: the simulator's runDurationMs). */
   runDurationMs: number;
   /** Summary and result answered once complete, instead of the generated ones (e.g. very long ones). */

@@ -14,6 +14,7 @@ import { compareWithHead } from '../../src/changes/changedFiles';
 import { stashAndSwitch, switchBack } from '../../src/changes/checkout';
 import { ChangesError } from '../../src/changes/errors';
 import { fetchRunBranch, pruneWorkspaceRefs, pullRequestRef } from '../../src/changes/fetchBranch';
+import { pullRequestLocalBranch } from '../../src/changes/pullRequestBranch';
 import { CliGitRunner } from '../../src/changes/gitRunner';
 import { isRepositoryOfWorkspace } from '../../src/changes/repositories';
 import { workingTreeState } from '../../src/changes/workingTree';
@@ -21,6 +22,7 @@ import { throughBringBackDoor, type BringBackDoorDeps } from '../../src/commands
 import type { MessageRequest } from '../../src/ui/interaction';
 import { FakeClock } from '../../src/util/clock';
 import { clientGit, cloneClientWorkspace, initRepository } from '../simulator/gitWorkspace';
+import { pullRequestNumber } from '../simulator/git';
 import { CodegenSimulator } from '../simulator/simulator';
 
 describe('changes: safe in any workspace (issue 20)', function () {
@@ -181,6 +183,33 @@ describe('changes: safe in any workspace (issue 20)', function () {
       assert.equal(comparison.files.length, 4, 'the PR\u2019s changes, not an empty diff against main');
       const deleted = await fetchRunBranch(runner, { folders: [clone], pullRequestUrl: pr.url, branch: pr.head_branch_name, runId: run.id });
       assert.equal(deleted.tipSha, tip, 'a merged PR with a deleted branch stays reviewable');
+    });
+
+    it('point 9: a fork\u2019s pull request named main is checked out as codegen/pr-<n> without an upstream; the user\u2019s main does not move', async () => {
+      const run = sim.addRun({ pullRequest: true });
+      const pr = prOf(run.id);
+      sim.deleteRunBranch(run.id); // the head branch lives in the fork only
+      const mainBefore = clientGit(clone, ['rev-parse', 'refs/heads/main']).trim();
+      const fetched = await fetchRunBranch(runner, { folders: [clone], pullRequestUrl: pr.url, branch: 'main', runId: run.id });
+      const local = await pullRequestLocalBranch(runner, fetched, pr.url);
+      assert.deepEqual(local, { name: `codegen/pr-${pullRequestNumber(run.id)}` }, 'not the user\u2019s main, and nothing to push to');
+      const result = await stashAndSwitch(runner, clone, { branch: local.name, tipSha: fetched.tipSha, runId: run.id });
+      assert.equal(result.kind, 'switched');
+      assert.equal(clientGit(clone, ['rev-parse', 'HEAD']).trim(), fetched.tipSha);
+      assert.equal(clientGit(clone, ['rev-parse', '--abbrev-ref', 'HEAD']).trim(), local.name);
+      assert.equal(clientGit(clone, ['rev-parse', 'refs/heads/main']).trim(), mainBefore, 'main stays where it was');
+      assert.throws(() => clientGit(clone, ['config', '--get', `branch.${local.name}.merge`]), /failed/, 'no upstream: a push would reach the base repository');
+    });
+
+    it('point 9: a pull request whose head branch is on the remote at its tip keeps the head name and its upstream; an unreachable remote falls back to codegen/pr-<n>', async () => {
+      const run = sim.addRun({ pullRequest: true });
+      const pr = prOf(run.id);
+      const fetched = await fetchRunBranch(runner, { folders: [clone], pullRequestUrl: pr.url, branch: pr.head_branch_name, runId: run.id });
+      assert.deepEqual(await pullRequestLocalBranch(runner, fetched, pr.url), { name: pr.head_branch_name, upstreamRemote: 'origin' });
+      sim.pushRunCommit(run.id); // moved since the fetch: no longer provably this tip
+      assert.deepEqual(await pullRequestLocalBranch(runner, fetched, pr.url), { name: `codegen/pr-${pullRequestNumber(run.id)}` });
+      const gone = { ...fetched, remote: { ...fetched.remote, name: 'no-such-remote' } };
+      assert.deepEqual(await pullRequestLocalBranch(runner, gone, pr.url), { name: `codegen/pr-${pullRequestNumber(run.id)}` });
     });
 
     it('point 14: one private ref per pull request, no remote-tracking branch, and pruned once no held run names it', async () => {

@@ -173,6 +173,30 @@ describe('Codegen simulator: git side', () => {
     assert.equal((await call(sim.url, 'POST', `/_sim/runs/${id}/git/commits`, { body: {}, token: null })).status, 409);
   });
 
+  it('force-pushes a run branch over HTTP: one rewritten commit on the base, the old tip no ancestor, the PR ref moved with it', async () => {
+    const id = sim.addRun({ pullRequest: true }).id;
+    const before = sim.gitInfo(id)!;
+    const after = await control.forcePushRunBranch(id);
+    assert.equal(after.commits, 1);
+    assert.equal(git(bare(), 'rev-parse', `${after.tipSha}^`).trim(), before.baseSha);
+    assert.throws(() => git(bare(), 'merge-base', '--is-ancestor', before.tipSha!, after.tipSha!), 'the old tip is not in the new history');
+    assert.equal(git(bare(), 'rev-parse', `refs/pull/${100 + id}/head`).trim(), after.tipSha);
+    assert.equal(git(bare(), 'show', `${after.tipSha}:src/feature.ts`), runBranchChanges(id).added.content);
+    assert.equal(git(bare(), 'show', `${after.tipSha}:notes/rewritten.md`), `Run ${id}, rewritten.\n`);
+    sim.deleteRunBranch(id);
+    assert.equal((await call(sim.url, 'POST', `/_sim/runs/${id}/git/force-push`, { token: null })).status, 409);
+  });
+
+  it('a fork\u2019s pull request names the fork\u2019s branch (main) and the base repository holds only refs/pull/<n>/head', async () => {
+    const id = sim.addRun({ pullRequest: { headBranch: 'main' } }).id;
+    const mainBefore = git(bare(), 'rev-parse', 'refs/heads/main').trim();
+    assert.equal((await call(sim.url, 'GET', paths.run(id))).json.github_pull_requests[0].head_branch_name, 'main');
+    assert.deepEqual(branchRefs(), ['refs/heads/main'], 'no branch for the fork\u2019s work');
+    assert.equal(git(bare(), 'rev-parse', 'refs/heads/main').trim(), mainBefore, 'the base repository\u2019s main is untouched');
+    const pull = git(bare(), 'rev-parse', `refs/pull/${100 + id}/head`).trim();
+    assert.equal(git(bare(), 'show', `${pull}:src/feature.ts`), runBranchChanges(id).added.content);
+  });
+
   it('removes its bare repositories on reset, and never replaces a folder it did not make', async () => {
     sim.addRun({ pullRequest: true });
     await control.reset();
