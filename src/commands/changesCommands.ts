@@ -11,6 +11,7 @@ import {
   compareWithHead,
   diffFigures,
   fetchRunBranch,
+  parsePullRequestUrl,
   pullRequestLocalBranch,
   workingTreeState,
   type ChangedFile,
@@ -242,7 +243,7 @@ export class RunChangesCommands {
     const local = folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
     // A failure is thrown to the one door every command goes through (bringBackErrors.ts), which explains it.
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Codegen: fetching {0}', target.pr.headBranchName.slice(0, 120)) },
+      { location: vscode.ProgressLocation.Notification, title: fetchingTitle(target.pr.url, target.pr.headBranchName) },
       () => fetchRunBranch(this.runner, { runId: target.run.id, pullRequestUrl: target.pr.url, branch: target.pr.headBranchName, folders: local }),
     );
   }
@@ -274,4 +275,12 @@ export function parseContentQuery(query: string): ContentQuery | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** "fetching pull request #107 (main)": a fork's head name alone (often main) would read as the user's own branch. */
+function fetchingTitle(pullRequestUrl: string, branch: string): string {
+  const number = parsePullRequestUrl(pullRequestUrl)?.number;
+  return number === undefined
+    ? vscode.l10n.t('Codegen: fetching {0}', branch.slice(0, 120))
+    : vscode.l10n.t('Codegen: fetching pull request #{0} ({1})', number, branch.slice(0, 120));
 }
