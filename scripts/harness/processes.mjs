@@ -69,12 +69,14 @@ const baseSettings = {
 /**
  * Starts code-server on 127.0.0.1 with a fresh profile in dir. Options: settings (merged into user
  * settings), installVsix (path), smokeTestDriver (for in-host tests: makes the workbench honour the
- * extensionTestsPath payload, and hides toasts), env (extra environment).
+ * extensionTestsPath payload, and hides toasts), env (extra environment), workspaceTrust (true: VS Code asks
+ * nothing and opens folders in Restricted Mode until the user trusts them; default: trust is off).
  */
-export async function startCodeServer(dir, { settings = {}, installVsix, smokeTestDriver = false, env = {} } = {}) {
+export async function startCodeServer(dir, { settings = {}, installVsix, smokeTestDriver = false, env = {}, workspaceTrust = false } = {}) {
   for (const sub of ['data/User', 'exts', 'config', 'xdg', 'tmp', 'ws']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   fs.writeFileSync(path.join(dir, 'config/config.yaml'), '');
-  fs.writeFileSync(path.join(dir, 'data/User/settings.json'), JSON.stringify({ ...baseSettings, ...settings }, null, 2));
+  const trustSettings = workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {};
+  fs.writeFileSync(path.join(dir, 'data/User/settings.json'), JSON.stringify({ ...baseSettings, ...trustSettings, ...settings }, null, 2));
   const childEnv = {
     ...process.env, ...env,
     XDG_CONFIG_HOME: path.join(dir, 'config'), XDG_DATA_HOME: path.join(dir, 'xdg'), TMPDIR: path.join(dir, 'tmp'),
@@ -92,7 +94,7 @@ export async function startCodeServer(dir, { settings = {}, installVsix, smokeTe
   const port = await freePort();
   const log = fs.openSync(path.join(dir, 'code-server.log'), 'w');
   const args = [CS_ENTRY, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...common,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--ignore-last-opened', '--reconnection-grace-time', '5'];
   if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawnGroup(NODE24, args, { env: childEnv, stdio: ['ignore', log, log], cwd: REPO });

@@ -384,10 +384,8 @@ export function button(doc: Document, label: string, onClick: () => void, title?
   const b = doc.createElement('button');
   b.type = 'button';
   b.textContent = label;
-  if (title) {
-    b.title = title;
-    b.setAttribute('aria-label', title);
-  }
+  // The visible label is the accessible name (speech input says what it sees); the title describes it.
+  if (title) b.title = title;
   b.addEventListener('click', onClick);
   return b;
 }

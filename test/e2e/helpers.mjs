@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { waitWorkbench, runCommand } from '../../scripts/harness/browser.mjs';
 
-export function workbenchHelpers({ page, server, sim, shots, lap, blocked }) {
+export function workbenchHelpers({ page, server, sim, shots, lap, blocked, context, vsix, scratch }) {
   const helpers = {
     page, sim, shots, lap, runCommand: (title) => runCommand(page, title),
     openWorkbench: async () => {
@@ -14,6 +14,8 @@ export function workbenchHelpers({ page, server, sim, shots, lap, blocked }) {
     workspace: server.workspace,
     /** Non-loopback requests the browser attempted (and the guard aborted), e.g. a link opened externally. */
     blocked,
+    /** For a scenario that needs a code-server of its own (another profile, trust on): the browser context, the .vsix, a scratch folder. */
+    context, vsix, scratch,
   };
   /**
    * Opens a workspace file through Quick Open (F1, then its name: Ctrl+P could reach the browser's print

@@ -47,7 +47,7 @@ try {
   lap(`code-server at ${server.url} with ${path.basename(vsix)} installed`);
   browser = await launchBrowser();
   const { page } = browser;
-  const helpers = workbenchHelpers({ page, server, sim, shots, lap, blocked: browser.blocked });
+  const helpers = workbenchHelpers({ page, server, sim, shots, lap, blocked: browser.blocked, context: browser.context, vsix, scratch });
   await helpers.openWorkbench();
   for (const scenario of scenarios) {
     const started = Date.now();
