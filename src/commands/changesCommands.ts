@@ -116,7 +116,9 @@ export class RunChangesCommands {
         severity: 'warning',
         modal: true,
         message: vscode.l10n.t('You have uncommitted changes in {0}.', path.basename(fetched.root)),
-        detail: vscode.l10n.t('{0} files are changed or untracked. Stash them (with a message naming run #{1}) and switch to {2}, or check {2} out in a new worktree opened in a new window, leaving this one as it is.', state.changed.length + state.untracked.length, target.run.id, local.name),
+        detail: state.changed.length + state.untracked.length === 1
+          ? vscode.l10n.t('1 file is changed or untracked. Stash it (with a message naming run #{0}) and switch to {1}, or check {1} out in a new worktree opened in a new window, leaving this one as it is.', target.run.id, local.name)
+          : vscode.l10n.t('{0} files are changed or untracked. Stash them (with a message naming run #{1}) and switch to {2}, or check {2} out in a new worktree opened in a new window, leaving this one as it is.', state.changed.length + state.untracked.length, target.run.id, local.name),
         actions: [stash, worktree],
       });
       if (choice !== stash && choice !== worktree) return vscode.l10n.t('Cancelled: nothing changed.');
