@@ -99,6 +99,8 @@ interface RunBranchState {
   pushed: boolean;
   deleted: boolean;
   commits: number;
+  /** Force-pushes so far: each rewrite differs from the one before. */
+  rewrites?: number;
 }
 
 const SAFE_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/;
@@ -162,7 +164,7 @@ export class SimGitRepos {
 
   /**
    * The agent force-pushes: the branch is rewritten as one commit on its base with the run's changes and
-   * `notes/rewritten.md` (the old tip is no ancestor of the new one). False when there is no branch.
+   * `notes/rewritten.md` naming the rewrite (the old tip is no ancestor of the new one). False when there is no branch.
    */
   forcePush(runId: number, atMs: number): boolean {
     const branch = this.branches.get(runId);
@@ -174,12 +176,13 @@ export class SimGitRepos {
     const changes = runBranchChanges(runId);
     const files = {
       [changes.added.path]: changes.added.content, [changes.modified.path]: changes.modified.after, [changes.deleted.path]: null,
-      [changes.renamed.from]: null, [changes.renamed.to]: changes.renamed.content, 'notes/rewritten.md': `Run ${runId}, rewritten.\n`,
+      [changes.renamed.from]: null, [changes.renamed.to]: changes.renamed.content, 'notes/rewritten.md': `Run ${runId}, rewrite ${(branch.rewrites ?? 0) + 1}.\n`,
     };
     const sha = commitOnto(bare, base, files, `Run ${runId}: all changes, rewritten`, atMs);
     git(bare, ['update-ref', ref, sha, tip]);
     git(bare, ['update-ref', pullRequestHeadRef(runId), sha]);
     branch.commits = 1;
+    branch.rewrites = (branch.rewrites ?? 0) + 1;
     return true;
   }
 

@@ -11,6 +11,7 @@ import { ChangesError } from '../../src/changes/errors';
 import { fetchRunBranch, type FetchedBranch } from '../../src/changes/fetchBranch';
 import { CliGitRunner, type GitRunner } from '../../src/changes/gitRunner';
 import { addWorktree } from '../../src/changes/worktree';
+import { backupBranchName } from '../../src/changes/localBranch';
 import { assertDirtyAsMade as assertDirtyIn, makeDirty as makeDirtyIn, switched } from './checkoutFixtures';
 import { clientGit, cloneClientWorkspace, writeFiles } from '../simulator/gitWorkspace';
 import { CodegenSimulator, GIT_BASE_FILES, runBranchChanges } from '../simulator/simulator';
@@ -217,5 +218,32 @@ describe('changes: check out a PR branch', () => {
     writeFileSync(path.join(tempDir, 'busy', 'file'), 'x');
     assert.deepEqual(await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'busy'), branch: fetched.branch, tipSha: fetched.tipSha }), { kind: 'pathNotEmpty', path: path.join(tempDir, 'busy') });
     await assert.rejects(addWorktree(runner, fetched.root, { dir: 'relative/dir', branch: fetched.branch, tipSha: fetched.tipSha }), ChangesError);
+  });
+
+  it('a worktree after the agent force-pushed: a branch this extension set follows; one with the user\u2019s commit is reset only with consent, after a backup', async () => {
+    const first = await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'wt-1'), branch: fetched.branch, tipSha: fetched.tipSha });
+    assert.equal(first.kind, 'added');
+    clientGit(clone, ['worktree', 'remove', path.join(tempDir, 'wt-1')]);
+    const ownTip = fetched.tipSha;
+    assert.ok(sim.forcePushRunBranch(runId));
+    await refetch();
+    const followed = await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'wt-2'), branch: fetched.branch, tipSha: fetched.tipSha, ownTip });
+    assert.deepEqual(followed, { kind: 'added', path: path.join(tempDir, 'wt-2'), branch: fetched.branch, tipSha: fetched.tipSha, createdBranch: false, fastForwarded: false, movedFrom: ownTip });
+
+    writeFileSync(path.join(tempDir, 'wt-2', 'MINE.md'), 'mine\n');
+    clientGit(path.join(tempDir, 'wt-2'), ['add', 'MINE.md']);
+    clientGit(path.join(tempDir, 'wt-2'), ['-c', 'user.name=Me', '-c', 'user.email=me@example.com', 'commit', '-qm', 'mine']);
+    const mine = clientGit(path.join(tempDir, 'wt-2'), ['rev-parse', 'HEAD']).trim();
+    clientGit(clone, ['worktree', 'remove', path.join(tempDir, 'wt-2')]);
+    assert.ok(sim.forcePushRunBranch(runId));
+    await refetch();
+    const asked = await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'wt-3'), branch: fetched.branch, tipSha: fetched.tipSha, ownTip: fetched.tipSha });
+    assert.deepEqual(asked, { kind: 'diverged', branch: fetched.branch, localSha: mine, tipSha: fetched.tipSha, backup: backupBranchName(fetched.branch, mine) });
+    assert.equal(existsSync(path.join(tempDir, 'wt-3')), false, 'nothing made without consent');
+    assert.equal(git('rev-parse', fetched.branch), mine);
+    const reset = await addWorktree(runner, fetched.root, { dir: path.join(tempDir, 'wt-3'), branch: fetched.branch, tipSha: fetched.tipSha, resetDiverged: { localSha: mine, backup: backupBranchName(fetched.branch, mine) } });
+    assert.equal(reset.kind, 'added');
+    assert.equal(git('rev-parse', backupBranchName(fetched.branch, mine)), mine, 'the user\u2019s commit is kept on the backup branch');
+    assert.equal(clientGit(path.join(tempDir, 'wt-3'), ['rev-parse', 'HEAD']).trim(), fetched.tipSha);
   });
 });

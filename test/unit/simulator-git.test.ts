@@ -182,7 +182,9 @@ describe('Codegen simulator: git side', () => {
     assert.throws(() => git(bare(), 'merge-base', '--is-ancestor', before.tipSha!, after.tipSha!), 'the old tip is not in the new history');
     assert.equal(git(bare(), 'rev-parse', `refs/pull/${100 + id}/head`).trim(), after.tipSha);
     assert.equal(git(bare(), 'show', `${after.tipSha}:src/feature.ts`), runBranchChanges(id).added.content);
-    assert.equal(git(bare(), 'show', `${after.tipSha}:notes/rewritten.md`), `Run ${id}, rewritten.\n`);
+    assert.equal(git(bare(), 'show', `${after.tipSha}:notes/rewritten.md`), `Run ${id}, rewrite 1.\n`);
+    const again = await control.forcePushRunBranch(id);
+    assert.notEqual(again.tipSha, after.tipSha, 'a second rewrite is another commit');
     sim.deleteRunBranch(id);
     assert.equal((await call(sim.url, 'POST', `/_sim/runs/${id}/git/force-push`, { token: null })).status, 409);
   });
