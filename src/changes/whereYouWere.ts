@@ -29,6 +29,8 @@ interface Stored {
   departures: Departure[];
   /** `<root>\0<branch>` → the commit this extension last set that local branch to. */
   ownTips: Record<string, string>;
+  /** `<root>\0<run id>` → the commit the run's review showed: Check out takes it, or asks when the branch moved since (kept across reloads). */
+  reviewedTips: Record<string, string>;
 }
 
 const MAX_DEPARTURES = 50;
@@ -72,25 +74,41 @@ export class WhereYouWere {
 
   async setOwnTip(root: string, branch: string, sha: string): Promise<void> {
     const stored = this.read();
-    const key = `${root}\0${branch}`;
-    const entries: Array<[string, string]> = [...Object.entries(stored.ownTips).filter(([name]) => name !== key), [key, sha]];
-    await this.write({ ...stored, ownTips: Object.fromEntries(entries.slice(-MAX_OWN_TIPS)) });
+    await this.write({ ...stored, ownTips: withLatest(stored.ownTips, `${root}\0${branch}`, sha) });
+  }
+
+  reviewedTip(root: string, runId: number): string | undefined {
+    return this.read().reviewedTips[`${root}\0${runId}`];
+  }
+
+  async setReviewedTip(root: string, runId: number, sha: string): Promise<void> {
+    const stored = this.read();
+    await this.write({ ...stored, reviewedTips: withLatest(stored.reviewedTips, `${root}\0${runId}`, sha) });
   }
 
   private read(): Stored {
     const value = this.state.get(this.key);
     const record = value && typeof value === 'object' ? (value as Partial<Record<keyof Stored, unknown>>) : {};
     const departures = Array.isArray(record.departures) ? record.departures.filter(isDeparture) : [];
-    const ownTips: Record<string, string> = {};
-    if (record.ownTips && typeof record.ownTips === 'object') {
-      for (const [key, sha] of Object.entries(record.ownTips)) if (typeof sha === 'string' && SHA.test(sha)) ownTips[key] = sha;
-    }
-    return { departures, ownTips };
+    return { departures, ownTips: shaRecord(record.ownTips), reviewedTips: shaRecord(record.reviewedTips) };
   }
 
   private async write(stored: Stored): Promise<void> {
     await this.state.update(this.key, stored);
   }
+}
+
+/** The entries of a stored record whose values are commit ids (anything else is dropped). */
+function shaRecord(value: unknown): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (value && typeof value === 'object') for (const [key, sha] of Object.entries(value)) if (typeof sha === 'string' && SHA.test(sha)) record[key] = sha;
+  return record;
+}
+
+/** `record` with `key` set last (the newest), the oldest dropped past MAX_OWN_TIPS. */
+function withLatest(record: Record<string, string>, key: string, sha: string): Record<string, string> {
+  const entries: Array<[string, string]> = [...Object.entries(record).filter(([name]) => name !== key), [key, sha]];
+  return Object.fromEntries(entries.slice(-MAX_OWN_TIPS));
 }
 
 function isDeparture(value: unknown): value is Departure {

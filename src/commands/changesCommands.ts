@@ -76,7 +76,7 @@ export class RunChangesCommands {
     if (!fetched) return undefined;
     const comparison = await compareWithHead(this.runner, fetched.root, fetched.tipSha);
     this.deps.markReviewed(target.run.id);
-    this.flow.noteReviewed(fetched.root, target.run.id, comparison.tip);
+    await this.flow.noteReviewed(fetched.root, target.run.id, comparison.tip);
     await this.recordFigures(target.run.id, fetched.root, comparison.base, comparison.tip);
     if (comparison.files.length === 0) {
       void this.deps.interaction.showMessage({ severity: 'info', message: vscode.l10n.t('{0} changes nothing compared with your branch.', fetched.branch) });

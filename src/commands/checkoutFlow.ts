@@ -37,20 +37,19 @@ export interface CheckoutFlowDeps {
 
 export class CheckoutFlow {
   private readonly where: WhereYouWere;
-  /** The tip each run's review showed in this window, by repository and run: Check out takes that one, or asks when the branch moved since. */
-  private readonly reviewed = new Map<string, string>();
 
   constructor(private readonly deps: CheckoutFlowDeps) {
     this.where = new WhereYouWere(deps.workspaceState);
   }
 
-  noteReviewed(root: string, runId: number, tipSha: string): void {
-    this.reviewed.set(`${runId}\n${root}`, tipSha);
+  /** The tip the run's review showed, by repository (kept across reloads): Check out takes that one, or asks when the branch moved since. */
+  async noteReviewed(root: string, runId: number, tipSha: string): Promise<void> {
+    await this.where.setReviewedTip(root, runId, tipSha);
   }
 
   /** The commit to check out: the fetched tip, unless the run was reviewed at another one here (then the user says which). */
   async chooseTip(run: AgentRun, fetched: FetchedBranch): Promise<string | undefined> {
-    const seen = this.reviewed.get(`${run.id}\n${fetched.root}`);
+    const seen = this.where.reviewedTip(fetched.root, run.id);
     if (seen === undefined || seen === fetched.tipSha) return fetched.tipSha;
     // A reviewed commit the repository no longer holds (a new clone) cannot be checked out: the fetched tip it is.
     if ((await resolveCommit(this.deps.runner(), fetched.root, `${seen}^{commit}`)) === undefined) return fetched.tipSha;

@@ -189,6 +189,21 @@ describe('changes: check out and switch back lose nothing', () => {
       assert.deepEqual(new WhereYouWere(state).departures(fetched.root), []);
     });
 
+    it('the commit a review showed survives a reload (point 11), per repository and run; a damaged one is dropped; the oldest go past 200', async () => {
+      const state = memoryState();
+      await new WhereYouWere(state).setReviewedTip(clone, runId, fetched.tipSha);
+      const reloaded = new WhereYouWere(state);
+      assert.equal(reloaded.reviewedTip(clone, runId), fetched.tipSha);
+      assert.equal(reloaded.reviewedTip(clone, runId + 1), undefined);
+      assert.equal(reloaded.reviewedTip(path.join(tempDir, 'elsewhere'), runId), undefined);
+      await state.update('codegen.changes.checkouts', { departures: [], ownTips: {}, reviewedTips: { [`${clone}\0${runId}`]: 'HEAD~1; rm -rf' } });
+      assert.equal(new WhereYouWere(state).reviewedTip(clone, runId), undefined, 'only a commit id is taken');
+      const many = new WhereYouWere(state);
+      for (let id = 1; id <= 201; id++) await many.setReviewedTip(clone, id, fetched.tipSha);
+      assert.equal(many.reviewedTip(clone, 1), undefined, 'the oldest went');
+      assert.equal(many.reviewedTip(clone, 201), fetched.tipSha);
+    });
+
     it('a damaged record is ignored, not trusted: Switch back then lists the stashes Codegen made by their message', async () => {
       const state = memoryState();
       await state.update('codegen.changes.checkouts', { departures: [{ root: clone, runId: 'x', previous: { kind: 'branch' } }, 'junk'], ownTips: { [`${clone}\0${fetched.branch}`]: '--force' } });
