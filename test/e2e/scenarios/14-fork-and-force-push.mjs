@@ -60,7 +60,10 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   if (git('rev-parse', '--abbrev-ref', 'HEAD') !== forkBranch) throw new Error(`HEAD is not on ${forkBranch}`);
   if (git('rev-parse', 'HEAD') !== forkTip) throw new Error('the checked-out commit is not the fork\u2019s pull request');
   if (git('rev-parse', 'main') !== mainBefore) throw new Error('the user\u2019s main moved');
-  if (git('config', '--get-regexp', '^branch\\.').includes(forkBranch)) throw new Error(`${forkBranch} has an upstream: a push would reach the base repository`);
+  // (VS Code's git may add branch.<name>.vscode-merge-base; only remote and merge make an upstream.)
+  const branchConfig = (() => { try { return git('config', '--get-regexp', '^branch\\.'); } catch { return ''; } })();
+  const upstream = branchConfig.split('\n').filter((line) => line.startsWith(`branch.${forkBranch}.remote `) || line.startsWith(`branch.${forkBranch}.merge `));
+  if (upstream.length) throw new Error(`${forkBranch} has an upstream (${upstream.join('; ')}): a push would reach the base repository`);
   await shot('14-fork-checked-out');
   lap(`the fork's pull request is on ${forkBranch} at its tip; main did not move; no upstream`);
   await switchBack();
