@@ -34,6 +34,20 @@ export function workbenchHelpers({ page, server, sim, shots, lap, blocked, conte
     await found.waitFor({ timeout: 5000 });
     await page.keyboard.press('Enter');
   };
+  /**
+   * Waits for a notification saying `text`: as a toast, or else in the notification center (VS Code shows at
+   * most three toasts and may show none while other notifications crowd in, but the center lists them all).
+   */
+  helpers.notification = async (text, timeout = 30000) => {
+    const toast = page.locator('.notifications-toasts', { hasText: text }).first();
+    if (await toast.waitFor({ timeout: timeout / 2 }).then(() => true, () => false)) return;
+    await helpers.runCommand('Notifications: Show Notifications');
+    try {
+      await page.locator('.notifications-center', { hasText: text }).first().waitFor({ timeout: timeout / 2 });
+    } finally {
+      await page.keyboard.press('Escape');
+    }
+  };
   /** The light bulb's menu (Ctrl+.) at the cursor, once it lists `title` (code actions take a moment); returns the entry. */
   helpers.codeAction = async (title) => {
     const item = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();

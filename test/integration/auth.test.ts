@@ -128,6 +128,16 @@ describe('Sign-in and settings (against the simulator)', () => {
     assert.match(h.logText(), /Following the Codegen account failed: .*the storage refused the write/);
   });
 
+  it('a refresh right after signing in lists the new account\u2019s runs, and never asks for a token again', async () => {
+    const h = await hooks();
+    const seeded = sim.addRun({ prompt: 'Listed right after sign-in', metadata: { title: 'Listed right after sign-in' }, status: 'COMPLETE' });
+    await setSetting('organizationId', 1);
+    await h.session.storeToken('test-token');
+    await vscode.commands.executeCommand('codegen.refreshRuns');
+    assert.ok(h.runs.store.get(seeded.id), 'the refresh listed the signed-in account\u2019s runs');
+    assert.strictEqual(ui.inputs.length, 0, 'no token was asked for');
+  });
+
   it('Sign out deletes the token', async () => {
     const h = await hooks();
     await h.session.storeToken('test-token');

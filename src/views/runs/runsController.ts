@@ -88,8 +88,13 @@ export class RunsController implements vscode.Disposable {
     return this.updating;
   }
 
-  /** Polls now; without a poller, says what is missing (token, organization). */
+  /**
+   * Polls now; without a poller, says what is missing (token, organization). A session state published just
+   * before (a sign-in, another organization) is applied first: the refresh reaches that account's poller,
+   * not the one being replaced, and never reads a sign-in in progress as "signed out".
+   */
   async refreshNow(): Promise<boolean> {
+    await this.updating;
     if (!this.poller) return false;
     await this.poller.refreshNow();
     return true;

@@ -14,7 +14,7 @@ export const name = 'fork and force-push: a fork\u2019s PR named main, then a re
 const FORK_TITLE = 'Fix the widget padding (from a fork)';
 const REWRITE_TITLE = 'Rename the widget helper (rewritten later)';
 
-export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, workspace }) {
+export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, workspace, notification }) {
   await ensureSignedIn();
   const fork = await sim.control('POST', '/runs', { prompt: FORK_TITLE, metadata: { title: FORK_TITLE }, status: 'COMPLETE', pullRequest: { headBranch: 'main' }, repoId: 101 });
   const rewritten = await sim.control('POST', '/runs', { prompt: REWRITE_TITLE, metadata: { title: REWRITE_TITLE }, status: 'COMPLETE', pullRequest: true, repoId: 101 });
@@ -39,7 +39,12 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
     await entry.hover();
     await entry.locator('.action-menu-item, .action-label').first().click();
   };
-  const toast = (text) => page.locator('.notifications-toasts', { hasText: text }).first().waitFor({ timeout: 30000 });
+  const toast = (text) => notification(text);
+  /** Git's state is the truth: wait for it (the message comes once the command has finished). */
+  const until = async (what, check) => {
+    for (const deadline = Date.now() + 30000; !check(); await page.waitForTimeout(200)) if (Date.now() > deadline) throw new Error(`never: ${what}`);
+  };
+  const headIs = (ref) => { try { return git('rev-parse', '--abbrev-ref', 'HEAD') === ref; } catch { return false; } };
   // Earlier toasts say the same words: each step starts with none.
   const clearToasts = () => runCommand('Notifications: Clear All Notifications');
   const checkOut = async (title) => {
@@ -49,13 +54,14 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   const switchBack = async () => {
     await clearToasts();
     await runCommand('Codegen: Switch back from the pull request branch');
+    await until('Switch back returned to main', () => headIs('main'));
     await toast('Back on main');
-    if (git('rev-parse', '--abbrev-ref', 'HEAD') !== 'main') throw new Error('Switch back did not return to main');
   };
 
   await runCommand('Codegen: Refresh runs');
   const forkBranch = `codegen/pr-${100 + fork.id}`;
   await checkOut(FORK_TITLE);
+  await until(`HEAD on ${forkBranch}`, () => headIs(forkBranch));
   await toast(`Switched to ${forkBranch}`);
   if (git('rev-parse', '--abbrev-ref', 'HEAD') !== forkBranch) throw new Error(`HEAD is not on ${forkBranch}`);
   if (git('rev-parse', 'HEAD') !== forkTip) throw new Error('the checked-out commit is not the fork\u2019s pull request');
@@ -70,10 +76,12 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
 
   const branch = `codegen/run-${rewritten.id}`;
   await checkOut(REWRITE_TITLE);
+  await until(`HEAD on ${branch}`, () => headIs(branch));
   await toast(`Switched to ${branch}`);
   await switchBack();
   const first = await sim.control('POST', `/runs/${rewritten.id}/git/force-push`);
   await checkOut(REWRITE_TITLE);
+  await until(`HEAD on ${branch} at the force-pushed tip`, () => headIs(branch) && git('rev-parse', 'HEAD') === first.tipSha);
   await toast('followed the force-pushed pull request branch');
   if (git('rev-parse', branch) !== first.tipSha) throw new Error(`${branch} did not follow the force-push`);
   lap(`the agent force-pushed ${branch}; Check out moved the branch this extension made, without asking`);
@@ -90,6 +98,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   await shot('14-force-push-asks');
   await dialog.getByRole('button', { name: 'Reset, keeping a backup branch', exact: true }).click();
   const backup = `codegen/backup/${branch}-${mine.slice(0, 7)}`;
+  await until(`HEAD on ${branch} at the second force-push`, () => headIs(branch) && git('rev-parse', 'HEAD') === second.tipSha);
   await toast(`its commits are on ${backup}`);
   if (git('rev-parse', 'HEAD') !== second.tipSha) throw new Error('HEAD is not at the force-pushed tip');
   if (git('rev-parse', backup) !== mine) throw new Error(`the backup branch ${backup} does not keep the user's commit`);

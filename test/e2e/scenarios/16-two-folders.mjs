@@ -15,7 +15,7 @@ export const name = 'two workspace folders: sending and checking out reach the s
 const REQUEST = 'Add request logging to the API server';
 const API_TITLE = 'Paginate the API listing (acme/api)';
 
-export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, openWorkbench, openFile, scratch }) {
+export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, openWorkbench, openFile, scratch, notification }) {
   await ensureSignedIn();
   const apiRun = await sim.control('POST', '/runs', { prompt: API_TITLE, metadata: { title: API_TITLE }, status: 'COMPLETE', pullRequest: true, repoId: 102 });
   await sim.control('GET', `/runs/${apiRun.id}/git`);
@@ -34,8 +34,16 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, op
   const git = (dir, ...args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
   const widgetsHead = git(widgets, 'rev-parse', 'HEAD');
 
-  await page.goto(`${new URL(page.url()).origin}/?workspace=${encodeURIComponent(workspaceFile)}`);
-  await waitWorkbench(page);
+  // The workbench is ready for this workspace once its title names it and the Explorer lists both folders.
+  const opened = async () => {
+    await page.goto(`${new URL(page.url()).origin}/?workspace=${encodeURIComponent(workspaceFile)}`);
+    await waitWorkbench(page);
+    for (const deadline = Date.now() + 30000; Date.now() < deadline; await page.waitForTimeout(250)) {
+      if ((await page.title()).includes('two (Workspace)')) return true;
+    }
+    return false;
+  };
+  if (!(await opened()) && !(await opened())) throw new Error(`the two-folder workspace never opened (title: ${await page.title()})`);
   await ensureSignedIn();
   lap('opened a workspace of two folders (widgets, api); still signed in');
 
@@ -51,7 +59,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, op
   await page.keyboard.type(REQUEST);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Send this request' }).first().waitFor({ timeout: 10000 });
   await page.keyboard.press('Enter');
-  await page.locator('.notifications-toasts', { hasText: /Codegen started run #\d+/ }).first().waitFor({ timeout: 30000 });
+  await notification('Codegen started run #');
   const posts = await sim.control('GET', '/requests?method=POST&path=/agent/run$&status=200');
   if (posts.count !== createdBefore + 1) throw new Error(`expected one create, the simulator created ${posts.count - createdBefore}`);
   const { repo_id: repoId, prompt } = posts.requests[posts.requests.length - 1].body;
@@ -76,7 +84,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, op
   await dialog.waitFor({ timeout: 30000 });
   await dialog.getByRole('button', { name: 'Stash and switch', exact: true }).click();
   const branch = `codegen/run-${apiRun.id}`;
-  await page.locator('.notifications-toasts', { hasText: `Switched to ${branch}` }).first().waitFor({ timeout: 30000 });
+  await notification(`Switched to ${branch}`);
   if (git(api, 'rev-parse', '--abbrev-ref', 'HEAD') !== branch) throw new Error(`the api clone is not on ${branch}`);
   if (git(widgets, 'rev-parse', '--abbrev-ref', 'HEAD') !== 'main' || git(widgets, 'rev-parse', 'HEAD') !== widgetsHead) throw new Error('the widgets clone moved');
   if (fs.readFileSync(path.join(widgets, 'README.md'), 'utf8') !== '# my unsaved idea for widgets\n') throw new Error('the widgets edit changed');
@@ -85,7 +93,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, op
 
   await runCommand('Notifications: Clear All Notifications');
   await runCommand('Codegen: Switch back from the pull request branch');
-  await page.locator('.notifications-toasts', { hasText: 'Your stashed changes are back' }).first().waitFor({ timeout: 30000 });
+  await notification('Your stashed changes are back');
   if (git(api, 'rev-parse', '--abbrev-ref', 'HEAD') !== 'main') throw new Error('Switch back did not return the api clone to main');
   if (!fs.readFileSync(path.join(api, 'src', 'server.ts'), 'utf8').includes('export function serve')) throw new Error('the untracked server.ts is not back');
   if (git(api, 'stash', 'list') !== '') throw new Error('the stash was not restored and dropped');
