@@ -1,7 +1,7 @@
 // End-to-end scenarios: the packaged .vsix installed in a normal code-server (toasts and dialogs on),
 // pointed at the Codegen API simulator, driven in Debian's Chromium. Screenshots go to
 // test-results/screenshots/. Writes test-results/e2e.json with the counts.
-// Usage: node test/e2e/run.mjs path/to/extension.vsix [scenario-name-filter]
+// Usage: node test/e2e/run.mjs path/to/extension.vsix [scenario-name-filter, parts separated by |]
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from '../../scripts/harness/browser.mjs';
@@ -26,7 +26,7 @@ const scenarioDir = path.join(REPO, 'test/e2e/scenarios');
 const scenarios = [];
 for (const file of fs.readdirSync(scenarioDir).filter((f) => f.endsWith('.mjs')).sort()) {
   const mod = await import(path.join(scenarioDir, file));
-  if (!filter || mod.name.includes(filter)) scenarios.push(mod);
+  if (!filter || filter.split('|').some((part) => mod.name.includes(part))) scenarios.push(mod);
 }
 
 const results = [];

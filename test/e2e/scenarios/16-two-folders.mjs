@@ -15,7 +15,7 @@ export const name = 'two workspace folders: sending and checking out reach the s
 const REQUEST = 'Add request logging to the API server';
 const API_TITLE = 'Paginate the API listing (acme/api)';
 
-export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, openWorkbench, openFile, scratch, notification }) {
+export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, openWorkbench, scratch, notification }) {
   await ensureSignedIn();
   const apiRun = await sim.control('POST', '/runs', { prompt: API_TITLE, metadata: { title: API_TITLE }, status: 'COMPLETE', pullRequest: true, repoId: 102 });
   await sim.control('GET', `/runs/${apiRun.id}/git`);
@@ -34,21 +34,26 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, op
   const git = (dir, ...args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
   const widgetsHead = git(widgets, 'rev-parse', 'HEAD');
 
-  // The workbench is ready for this workspace once its title names it and the Explorer lists both folders.
+  // The workbench is ready for this workspace once the Explorer lists both folders (read from disk).
+  const explorerRow = (label) => page.locator('.part.sidebar .explorer-folders-view .monaco-list-row', { hasText: label }).first();
+  const showExplorer = () => runCommand('View: Show Explorer');
   const opened = async () => {
     await page.goto(`${new URL(page.url()).origin}/?workspace=${encodeURIComponent(workspaceFile)}`);
     await waitWorkbench(page);
-    for (const deadline = Date.now() + 30000; Date.now() < deadline; await page.waitForTimeout(250)) {
-      if ((await page.title()).includes('two (Workspace)')) return true;
-    }
-    return false;
+    await showExplorer();
+    return Promise.all([explorerRow('widgets').waitFor({ timeout: 30000 }), explorerRow('api').waitFor({ timeout: 30000 })]).then(() => true, () => false);
   };
-  if (!(await opened()) && !(await opened())) throw new Error(`the two-folder workspace never opened (title: ${await page.title()})`);
-  await ensureSignedIn();
-  lap('opened a workspace of two folders (widgets, api); still signed in');
+  if (!(await opened()) && !(await opened())) throw new Error(`the two-folder workspace never listed its folders (title: ${await page.title()})`);
+  lap('opened a workspace of two folders; the Explorer lists widgets and api');
 
   const createdBefore = (await sim.control('GET', '/requests?method=POST&path=/agent/run$&status=200')).count;
-  await openFile('server.ts');
+  // Opened from the Explorer (api › src › server.ts), every other folder collapsed first: no dependence on the
+  // file search, and only api's src is on screen.
+  await page.locator('.part.sidebar .pane-header', { hasText: 'two (Workspace)' }).first().hover();
+  await page.locator('.part.sidebar .pane-header .action-label[aria-label^="Collapse Folders"]').first().click();
+  await explorerRow('api').click();
+  await explorerRow('src').click();
+  await explorerRow('server.ts').click();
   const editor = page.locator('.editor-group-container .monaco-editor', { hasText: 'export function serve' }).first();
   await editor.waitFor({ timeout: 20000 });
   await editor.locator('.view-lines').click();
@@ -69,6 +74,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, op
   lap(`Run on file from the api folder ("${titleText.trim()}") created the run for acme/api (repo_id 102)`);
 
   await runCommand('Notifications: Clear All Notifications');
+  await ensureSignedIn();
   const icon = page.locator('.part.activitybar .action-item a[aria-label^="Codegen"], .part.activitybar .action-item[aria-label^="Codegen"]').first();
   if (!(await page.locator('.part.sidebar .composite.title', { hasText: 'Codegen' }).isVisible())) await icon.click();
   await runCommand('Codegen: Refresh runs');
