@@ -48,6 +48,16 @@ export function workbenchHelpers({ page, server, sim, shots, lap, blocked, conte
       await page.keyboard.press('Escape');
     }
   };
+  /** Right-clicks the side bar's row that says `rowText` and runs its context-menu entry `itemText`. */
+  helpers.runMenuItem = async (rowText, itemText) => {
+    const row = page.locator('.part.sidebar .monaco-list-row', { hasText: rowText }).first();
+    await row.waitFor({ timeout: 20000 });
+    await row.click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: itemText }).first();
+    await item.waitFor({ timeout: 10000 });
+    await item.hover();
+    await item.locator('.action-menu-item, .action-label').first().click();
+  };
   /** The light bulb's menu (Ctrl+.) at the cursor, once it lists `title` (code actions take a moment); returns the entry. */
   helpers.codeAction = async (title) => {
     const item = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();

@@ -10,7 +10,7 @@ export const name = 'review changes: a finished run\u2019s pull request in the m
 
 const TITLE = 'Add a feature flag for widgets';
 
-export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, workspace }) {
+export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, workspace, runMenuItem }) {
   await ensureSignedIn();
   const seeded = await sim.control('POST', '/runs', { prompt: TITLE, metadata: { title: TITLE }, status: 'COMPLETE', pullRequest: true, repoId: 101 });
   const require = createRequire(import.meta.url);
@@ -18,13 +18,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   cloneClientWorkspace({ gitRoot: sim.gitRoot, dir: path.join(workspace, 'widgets') });
   lap(`run ${seeded.id} finished with a pull request; its repository is cloned into the workspace`);
   await runCommand('Codegen: Refresh runs');
-  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: TITLE }).first();
-  await row.waitFor({ timeout: 20000 });
-  await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item', { hasText: 'Review changes' }).first();
-  await item.waitFor({ timeout: 10000 });
-  await item.hover();
-  await item.locator('.action-menu-item, .action-label').first().click();
+  await runMenuItem(TITLE, 'Review changes');
   const editor = page.locator('.multiDiffEditor, .multi-diff-editor, [class*="multiDiff"]').first();
   await editor.waitFor({ timeout: 30000 });
   // The agent's change to src/widget.ts is visible: its new line shows in the editor.

@@ -13,7 +13,7 @@ export const name = 'nothing lost: check out with local work, reload, switch bac
 
 const TITLE = 'Add a feature flag for widgets (nothing lost)';
 
-export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, workspace }) {
+export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, workspace, runMenuItem }) {
   await ensureSignedIn();
   const seeded = await sim.control('POST', '/runs', { prompt: TITLE, metadata: { title: TITLE }, status: 'COMPLETE', pullRequest: true, repoId: 101 });
   const require = createRequire(import.meta.url);
@@ -30,13 +30,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   lap(`run ${seeded.id} has a pull request; the clone has an edit, an untracked file and an ignored .env`);
 
   await runCommand('Codegen: Refresh runs');
-  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: TITLE }).first();
-  await row.waitFor({ timeout: 20000 });
-  await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item', { hasText: 'Check out the pull request branch' }).first();
-  await item.waitFor({ timeout: 10000 });
-  await item.hover();
-  await item.locator('.action-menu-item, .action-label').first().click();
+  await runMenuItem(TITLE, 'Check out the pull request branch');
   const dialog = page.locator('.monaco-dialog-box', { hasText: 'uncommitted changes' });
   await dialog.waitFor({ timeout: 30000 });
   await shot('13-checkout-asks');

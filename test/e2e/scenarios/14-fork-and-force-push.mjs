@@ -14,7 +14,7 @@ export const name = 'fork and force-push: a fork\u2019s PR named main, then a re
 const FORK_TITLE = 'Fix the widget padding (from a fork)';
 const REWRITE_TITLE = 'Rename the widget helper (rewritten later)';
 
-export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, workspace, notification }) {
+export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, workspace, notification, runMenuItem }) {
   await ensureSignedIn();
   const fork = await sim.control('POST', '/runs', { prompt: FORK_TITLE, metadata: { title: FORK_TITLE }, status: 'COMPLETE', pullRequest: { headBranch: 'main' }, repoId: 101 });
   const rewritten = await sim.control('POST', '/runs', { prompt: REWRITE_TITLE, metadata: { title: REWRITE_TITLE }, status: 'COMPLETE', pullRequest: true, repoId: 101 });
@@ -29,16 +29,6 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   const mainBefore = git('rev-parse', 'main');
   lap(`run ${fork.id}'s pull request comes from a fork whose branch is named main; run ${rewritten.id}'s is codegen/run-${rewritten.id}`);
 
-  const sidebar = page.locator('.part.sidebar');
-  const choose = async (title, item) => {
-    const row = sidebar.locator('.monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout: 20000 });
-    await row.click({ button: 'right' });
-    const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-    await entry.waitFor({ timeout: 10000 });
-    await entry.hover();
-    await entry.locator('.action-menu-item, .action-label').first().click();
-  };
   const toast = (text) => notification(text);
   /** Git's state is the truth: wait for it (the message comes once the command has finished). */
   const until = async (what, check) => {
@@ -49,7 +39,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, wo
   const clearToasts = () => runCommand('Notifications: Clear All Notifications');
   const checkOut = async (title) => {
     await clearToasts();
-    await choose(title, 'Check out the pull request branch');
+    await runMenuItem(title, 'Check out the pull request branch');
   };
   const switchBack = async () => {
     await clearToasts();

@@ -15,7 +15,7 @@ export const name = 'two workspace folders: sending and checking out reach the s
 const REQUEST = 'Add request logging to the API server';
 const API_TITLE = 'Paginate the API listing (acme/api)';
 
-export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, openWorkbench, scratch, notification }) {
+export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, openWorkbench, scratch, notification, runMenuItem }) {
   await ensureSignedIn();
   const apiRun = await sim.control('POST', '/runs', { prompt: API_TITLE, metadata: { title: API_TITLE }, status: 'COMPLETE', pullRequest: true, repoId: 102 });
   await sim.control('GET', `/runs/${apiRun.id}/git`);
@@ -78,13 +78,7 @@ export async function run({ page, runCommand, shot, lap, sim, ensureSignedIn, op
   const icon = page.locator('.part.activitybar .action-item a[aria-label^="Codegen"], .part.activitybar .action-item[aria-label^="Codegen"]').first();
   if (!(await page.locator('.part.sidebar .composite.title', { hasText: 'Codegen' }).isVisible())) await icon.click();
   await runCommand('Codegen: Refresh runs');
-  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: API_TITLE }).first();
-  await row.waitFor({ timeout: 20000 });
-  await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item', { hasText: 'Check out the pull request branch' }).first();
-  await item.waitFor({ timeout: 10000 });
-  await item.hover();
-  await item.locator('.action-menu-item, .action-label').first().click();
+  await runMenuItem(API_TITLE, 'Check out the pull request branch');
   // The untracked server.ts is work of the user's in the api clone: asked about, stashed, never lost.
   const dialog = page.locator('.monaco-dialog-box', { hasText: 'You have uncommitted changes in api' });
   await dialog.waitFor({ timeout: 30000 });
