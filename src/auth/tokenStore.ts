@@ -110,7 +110,7 @@ export class TokenStore implements vscode.Disposable {
 }
 
 /** A stored record as this release understands it; anything else reads as signed out. */
-export function parseAccount(raw: string): StoredAccount | undefined {
+function parseAccount(raw: string): StoredAccount | undefined {
   try {
     const value: unknown = JSON.parse(raw);
     if (!value || typeof value !== 'object') return undefined;

@@ -34,7 +34,8 @@ interface Stored {
 }
 
 const MAX_DEPARTURES = 50;
-const MAX_OWN_TIPS = 200;
+/** How many own tips, and how many reviewed tips, are kept (the newest). */
+const MAX_REMEMBERED_TIPS = 200;
 const SHA = /^[0-9a-f]{40,64}$/;
 
 export class WhereYouWere {
@@ -105,10 +106,10 @@ function shaRecord(value: unknown): Record<string, string> {
   return record;
 }
 
-/** `record` with `key` set last (the newest), the oldest dropped past MAX_OWN_TIPS. */
+/** `record` with `key` set last (the newest), the oldest dropped past MAX_REMEMBERED_TIPS. */
 function withLatest(record: Record<string, string>, key: string, sha: string): Record<string, string> {
   const entries: Array<[string, string]> = [...Object.entries(record).filter(([name]) => name !== key), [key, sha]];
-  return Object.fromEntries(entries.slice(-MAX_OWN_TIPS));
+  return Object.fromEntries(entries.slice(-MAX_REMEMBERED_TIPS));
 }
 
 function isDeparture(value: unknown): value is Departure {
